@@ -1,0 +1,1 @@
+"""Agents of mxstab: one module per agent kind."""

@@ -1,0 +1,1 @@
+"""The mxstab command, runs, sweeps and reproducibility specs."""

@@ -1,0 +1,123 @@
+"""The `mxstab` command: one entry point for every user journey."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mxstab.model.grid import check_resolution
+
+app = typer.Typer(
+    help="mxstab: an agent-based model of regional stability in Mexico.",
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class MapLayer(StrEnum):
+    state = "state"
+    population = "population"
+    homicide_rate = "homicide_rate"
+    cartel = "cartel"
+
+
+def resolution_option(value: float) -> float:
+    try:
+        return check_resolution(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+Resolution = Annotated[
+    float,
+    typer.Option(
+        "--resolution",
+        "-r",
+        callback=resolution_option,
+        help="grid resolution in degrees: 0.25 or 0.1",
+    ),
+]
+
+
+@app.command()
+def info(
+    resolution: Resolution = 0.25,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """The world at one resolution: per state cells, area, population, 2023 homicides; points."""
+    from mxstab.model.world import world_summary
+
+    summary = world_summary(resolution)
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"Mexico at {resolution}°: {summary['mexican_cells']} land cells")
+    for column in (
+        "code",
+        "state",
+        "cells",
+        "area km²",
+        "ref. km²",
+        "population",
+        "homicides 2023",
+        "per 100k",
+        "source",
+    ):
+        table.add_column(column, justify="left" if column in ("state", "source") else "right")
+    for s in summary["states"]:
+        table.add_row(
+            str(s["code"]),
+            s["name"],
+            str(s["cells"]),
+            f"{s['area_km2']:,.0f}",
+            f"{s['reference_area_km2']:,.0f}",
+            f"{s['population']:,}",
+            f"{s['homicides_2023']:,}",
+            f"{s['homicide_rate_2023']:.1f}",
+            s["homicide_source"],
+        )
+    console = Console(width=max(Console().width, 140))
+    console.print(table)
+    points = Table(title="Points (snapped)")
+    for column in ("name", "kind", "state", "row", "col"):
+        points.add_column(column)
+    for p in summary["points"]:
+        points.add_row(p["name"], p["kind"], str(p["state"]), str(p["row"]), str(p["col"]))
+    console.print(points)
+
+
+@app.command("map")
+def map_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="PNG file to write")],
+    resolution: Resolution = 0.25,
+    layer: Annotated[MapLayer, typer.Option(help="what to colour the cells by")] = MapLayer.state,
+) -> None:
+    """Draw a labelled map of Mexico (state outlines, ports and crossings) to a PNG."""
+    from mxstab.viz.maps import save_world_map
+
+    path = save_world_map(layer.value, resolution, out)
+    print(f"wrote {path}")
+
+
+def main() -> None:
+    """Run the CLI; a usage error is one line on stderr and exit code 2, never a traceback."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=sys.argv[1:] or ["--help"], standalone_mode=False)
+    except typer.Exit as done:
+        code = done.exit_code
+    except typer.TyperException as error:
+        print(f"mxstab: error: {error.format_message()}", file=sys.stderr)
+        code = error.exit_code
+    except typer.Abort:
+        print("mxstab: aborted", file=sys.stderr)
+        code = 1
+    sys.exit(code or 0)

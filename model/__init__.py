@@ -1,0 +1,1 @@
+"""The world and the rules: grid, data layer, Mesa model, kernels."""

@@ -1,0 +1,1 @@
+"""Shipped data files and their provenance (SOURCES.md)."""

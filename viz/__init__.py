@@ -1,0 +1,1 @@
+"""The Solara app and the maps it shares with the command line."""

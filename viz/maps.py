@@ -1,0 +1,164 @@
+"""Matplotlib maps of Mexico: one drawing routine for the CLI's PNGs and the app's map panel.
+
+Imports matplotlib only (never Solara), so headless runs can write maps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import matplotlib.colors as mcolors
+import numpy as np
+from matplotlib.figure import Figure
+
+from mxstab.model.grid import BBOX, Grid, load_grid, load_outlines
+from mxstab.model.population import cell_population
+from mxstab.model.presence import organisations_per_state
+from mxstab.model.states import state_table
+
+SEA_COLOUR = "#dce9f2"
+LAND_COLOUR = "#efeae2"
+POINT_STYLE = {
+    "seaport": {"marker": "s", "color": "#1f4e79", "label": "seaport"},
+    "border_crossing": {"marker": "^", "color": "#b22222", "label": "US border crossing"},
+    "airport": {"marker": "P", "color": "#4b2e83", "label": "Mexico City airports"},
+}
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A per-cell raster (NaN outside Mexico) with how to colour and label it."""
+
+    values: np.ndarray
+    label: str
+    cmap: str | mcolors.Colormap
+    norm: mcolors.Normalize
+    categorical: bool = False
+
+
+def state_values(grid: Grid, per_state: np.ndarray) -> np.ndarray:
+    """Paint a value per INEGI code (index 1–32) onto the state's cells; NaN elsewhere."""
+    table = np.concatenate([[np.nan], np.asarray(per_state, float)])
+    return table[grid.state]
+
+
+def world_layer(name: str, resolution: float) -> Layer:
+    """The layers of the static world that `mxstab map` draws."""
+    grid = load_grid(resolution)
+    states = state_table()
+    if name == "state":
+        colours = matplotlib.colormaps["tab20"].colors + matplotlib.colormaps["tab20b"].colors
+        cmap = mcolors.ListedColormap(colours[:32])
+        values = state_values(grid, np.arange(1, 33))
+        return Layer(values, "state (INEGI code)", cmap, mcolors.Normalize(0.5, 32.5), True)
+    if name == "population":
+        density = cell_population(resolution) / grid.area_km2
+        values = np.where(grid.mexico, np.maximum(density, 0.1), np.nan)
+        return Layer(
+            values,
+            "people per km² (2020 census, spread by places)",
+            "magma_r",
+            mcolors.LogNorm(0.1, 10_000),
+        )
+    if name == "homicide_rate":
+        values = state_values(grid, states["homicide_rate_2023"].to_numpy())
+        return Layer(
+            values,
+            "homicides per 100k, 2023 (INEGI; some derived)",
+            "Reds",
+            mcolors.Normalize(0, 120),
+        )
+    if name == "cartel":
+        counts = organisations_per_state().to_numpy()
+        return Layer(
+            state_values(grid, counts),
+            "armed organisations reported in the state",
+            "YlOrBr",
+            mcolors.Normalize(0, counts.max()),
+        )
+    raise ValueError(f"unknown layer {name!r}")
+
+
+def draw_map(grid: Grid, layer: Layer, title: str, label_states: bool = True) -> Figure:
+    """A labelled map: the layer, state and country outlines, points, legend, colour bar."""
+    figure = Figure(figsize=(11, 6.4), dpi=110)
+    ax = figure.add_subplot()
+    ax.set_facecolor(SEA_COLOUR)
+    land = np.where(grid.country > 0, 1.0, np.nan)
+    ax.imshow(
+        land,
+        origin="lower",
+        extent=grid.extent,
+        cmap=mcolors.ListedColormap([LAND_COLOUR]),
+        interpolation="nearest",
+    )
+    image = ax.imshow(
+        layer.values,
+        origin="lower",
+        extent=grid.extent,
+        cmap=layer.cmap,
+        norm=layer.norm,
+        interpolation="nearest",
+    )
+    outlines = load_outlines()
+    ax.plot(*outlines["countries"].T, color="#7a7a7a", linewidth=0.6)
+    ax.plot(*outlines["states"].T, color="#333333", linewidth=0.5)
+    if label_states:
+        label_state_centres(ax, grid)
+    for kind, style in POINT_STYLE.items():
+        points = [p for p in grid.points if p.kind == kind]
+        ax.scatter(
+            [grid.lon[p.col] for p in points],
+            [grid.lat[p.row] for p in points],
+            marker=style["marker"],
+            color=style["color"],
+            edgecolor="white",
+            linewidth=0.6,
+            s=46,
+            label=style["label"],
+            zorder=5,
+        )
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    if not layer.categorical:
+        figure.colorbar(image, ax=ax, shrink=0.75, label=layer.label)
+    ax.set_xlim(BBOX["lon_min"], BBOX["lon_max"])
+    ax.set_ylim(BBOX["lat_min"], BBOX["lat_max"])
+    ax.set_xlabel("longitude (°E)")
+    ax.set_ylabel("latitude (°N)")
+    ax.set_title(title)
+    figure.tight_layout()
+    return figure
+
+
+def label_state_centres(ax, grid: Grid) -> None:
+    """State abbreviations at the mean position of each state's cells."""
+    rows, cols = np.nonzero(grid.mexico)
+    codes = grid.state[rows, cols]
+    abbrevs = state_table()["abbrev"]
+    for code in range(1, 33):
+        mine = codes == code
+        ax.text(
+            grid.lon[cols[mine]].mean(),
+            grid.lat[rows[mine]].mean(),
+            abbrevs[code],
+            fontsize=6,
+            ha="center",
+            va="center",
+            color="#111111",
+            zorder=4,
+        )
+
+
+def save_world_map(layer_name: str, resolution: float, out: Path) -> Path:
+    """Render one layer of the static world to a PNG (written to a temporary name, then renamed)."""
+    grid = load_grid(resolution)
+    layer = world_layer(layer_name, resolution)
+    title = f"Mexico at {resolution}° — {layer.label}"
+    figure = draw_map(grid, layer, title)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    figure.savefig(partial, format="png")
+    partial.replace(out)
+    return out
