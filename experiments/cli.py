@@ -107,6 +107,38 @@ def map_command(
     print(f"wrote {path}")
 
 
+@app.command()
+def params(
+    as_json: Annotated[bool, typer.Option("--json", help="print a JSON list")] = False,
+) -> None:
+    """Every model parameter: dotted name, type, default, unit, allowed range, description."""
+    from mxstab.model.config import field_table
+
+    rows = field_table()
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = Table(title="Parameters (set with --set name=value)")
+    for column in ("name", "type", "default", "unit", "min", "max", "description"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            *(str(row[k]) for k in ("name", "type", "default", "unit", "min", "max", "description"))
+        )
+    Console(width=max(Console().width, 160)).print(table)
+
+
+@app.command()
+def calibrate() -> None:
+    """Fit the calibrated parameters to their published targets; rewrite calibration.toml."""
+    from mxstab.experiments.calibrate import CALIBRATION_FILE
+    from mxstab.experiments.calibrate import calibrate as run_calibration
+
+    for fitted in run_calibration():
+        print(f"{fitted.name} = {fitted.value:.6g}  ({fitted.achieved}; target: {fitted.target})")
+    print(f"wrote {CALIBRATION_FILE}")
+
+
 def main() -> None:
     """Run the CLI; a usage error is one line on stderr and exit code 2, never a traceback."""
     command = typer.main.get_command(app)

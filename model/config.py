@@ -1,0 +1,172 @@
+"""Every model parameter in one validated config: unit, default, allowed range and reason.
+
+Fields are grouped (`membership.rho`, `violence.contagion_beta`, ...). `--set key=value` and spec
+files go through `Config.with_overrides`, so a bad value is refused with its field and range named.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mxstab.model.grid import DATA_DIR
+
+CALIBRATION_FILE = DATA_DIR / "calibration.toml"
+
+
+def calibrated(name: str) -> float:
+    """The value `mxstab calibrate` fitted for a parameter (model/data/calibration.toml)."""
+    with open(CALIBRATION_FILE, "rb") as f:
+        section, _, field = name.partition(".")
+        return tomllib.load(f)[section][field]["value"]
+
+
+def param(default: Any, lo: float | None, hi: float | None, unit: str, description: str) -> Any:
+    """A config field with its range (inclusive), unit and a one-line description."""
+    return Field(default, ge=lo, le=hi, description=description, json_schema_extra={"unit": unit})
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Membership(Section):
+    """Prieto-Curiel, Campedelli & Hope (2023, Science 381:1312), per week, made spatial."""
+
+    spatial: bool = param(
+        True,
+        None,
+        None,
+        "",
+        "local modulation of recruitment and arrests (false: the published ODE)",
+    )
+    groups: int = param(150, 12, 400, "groups", "armed groups at the start (published fit: 150)")
+    members_2022: float = param(
+        175_000, 1_000, 1_000_000, "people", "members in 2022, the start of the published fit"
+    )
+    rho: float = param(2.527e-3, 0, 0.05, "1/week", "recruitment rate (published)")
+    eta: float = param(110, 0, 2_000, "arrests/week", "national arrests shared by size (published)")
+    theta: float = param(1.55e-8, 0, 1e-5, "1/(member·week)", "conflict deaths (published)")
+    omega: float = param(4e-8, 0, 1e-5, "1/(member·week)", "saturation (published)")
+    local_zipf_exponent: float = param(
+        calibrated("membership.local_zipf_exponent"),
+        0.2,
+        4.0,
+        "",
+        "size ∝ rank^-a of the groups after the three published shares (calibrated)",
+    )
+    local_rivalry_weight: float = param(
+        calibrated("membership.local_rivalry_weight"),
+        0,
+        100,
+        "",
+        "rivalry between local groups of one state, against a named rivalry's 1 (calibrated)",
+    )
+    rivalry_scale: float = param(
+        calibrated("membership.rivalry_scale"),
+        0,
+        100,
+        "",
+        "scale of the sparse rivalry matrix K (calibrated: 92 deaths/week at 175k)",
+    )
+    substeps: int = param(13, 1, 130, "per month", "integration sub-steps per month (52/12 weeks)")
+
+
+class Violence(Section):
+    """Monthly homicide counts per cell: background + conflict + contagion (Osorio 2015)."""
+
+    contagion_beta: float = param(
+        0.3, 0, 1, "deaths per excess death", "new deaths induced next month by one excess death"
+    )
+    civilians_per_member_death: float = param(
+        1.0, 0, 20, "deaths", "homicides beyond the members killed in a conflict (calibrate)"
+    )
+
+
+class Corruption(Section):
+    """Per-cell corruption share κ in [0, 1]."""
+
+    growth: float = param(
+        0.02, 0, 1, "1/month", "growth with flow and control where governance is weak"
+    )
+    diffusion: float = param(0.05, 0, 1, "1/month", "pull towards the neighbours' mean")
+    anticorruption_decay: float = param(
+        0.01, 0, 1, "1/month", "fall per unit anti-corruption effort"
+    )
+
+
+class Config(Section):
+    """The whole parameter set of one run."""
+
+    membership: Membership = Membership()
+    violence: Violence = Violence()
+    corruption: Corruption = Corruption()
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Config:
+        """A copy with dotted-key overrides applied and validated (ConfigError names the field)."""
+        data = self.model_dump()
+        for key, value in overrides.items():
+            section, _, name = key.partition(".")
+            if (
+                section not in data
+                or not isinstance(data[section], dict)
+                or name not in data[section]
+            ):
+                raise ConfigError(f"unknown parameter '{key}' (see `mxstab params`)")
+            data[section][name] = value
+        try:
+            return Config.model_validate(data)
+        except ValidationError as error:
+            raise ConfigError(describe(error)) from None
+
+
+class ConfigError(ValueError):
+    """A refused configuration, with the field and its allowed range in the message."""
+
+
+def field_table() -> list[dict[str, Any]]:
+    """One row per field: dotted name, type, default, unit, min, max, description."""
+    rows = []
+    for section_name, section_field in Config.model_fields.items():
+        section = section_field.annotation
+        for name, field in section.model_fields.items():
+            bounds = {type(m).__name__: m for m in field.metadata}
+            rows.append(
+                {
+                    "name": f"{section_name}.{name}",
+                    "type": field.annotation.__name__,
+                    "default": field.default,
+                    "unit": (field.json_schema_extra or {}).get("unit", ""),
+                    "min": bounds["Ge"].ge if "Ge" in bounds else None,
+                    "max": bounds["Le"].le if "Le" in bounds else None,
+                    "description": field.description,
+                }
+            )
+    return rows
+
+
+def describe(error: ValidationError) -> str:
+    """One line per problem: the dotted field, the allowed range, the value given."""
+    by_name = {row["name"]: row for row in field_table()}
+    lines = []
+    for problem in error.errors():
+        name = ".".join(str(part) for part in problem["loc"])
+        row = by_name.get(name)
+        allowed = ""
+        if row and row["min"] is not None:
+            allowed = f" (allowed {row['min']} to {row['max']} {row['unit']}".rstrip() + ")"
+        lines.append(f"{name}: {problem['msg']}{allowed}, got {problem.get('input')!r}")
+    return "; ".join(lines)
+
+
+def parse_assignments(assignments: list[str]) -> dict[str, str]:
+    """`key=value` strings as a dict; values stay strings for pydantic to coerce and check."""
+    parsed = {}
+    for assignment in assignments:
+        key, sep, value = assignment.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--set expects key=value, got {assignment!r}")
+        parsed[key.strip()] = value.strip()
+    return parsed

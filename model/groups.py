@@ -1,0 +1,129 @@
+"""The armed groups at the start: named organisations, local groups, their sizes and rivalries.
+
+Sizes: the three published shares (Prieto-Curiel et al. 2023: CJNG 17.9%, Sinaloa 8.9%, Nueva
+Familia Michoacana 6.2%), the other groups by rank with size ∝ rank^-a sharing the rest. Named
+organisations rank by how many states report them; local groups are placed in states in proportion
+to 2023 homicides (largest remainder), the larger ones first in the more violent states.
+Rivalry K is sparse, K_cc' = (rival_cc' + 1)/(alliances_c + 1) on rival pairs only: named
+rivalries from MECHANICS and the presence table's notes (rival = 1), and each local group against
+the other local groups of its state and the named organisations reported there
+(rival = `local_rivalry_weight`); all of K times `rivalry_scale`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mxstab.model.config import Membership
+from mxstab.model.presence import cartel_presence
+from mxstab.model.states import largest_remainder, state_table
+
+CJNG = "Jalisco New Generation Cartel (CJNG)"
+SINALOA = "Sinaloa Cartel (CDS)"
+FAMILIA = "La Familia Michoacana / La Nueva Familia Michoacana (LNFM)"
+NORESTE = "Cártel del Noreste (CDN)"
+GULF = "Gulf Cartel (CDG)"
+UNIDOS = "Cárteles Unidos (CU)"
+LINEA = "La Línea / Juárez Cartel"
+TIJUANA = "Tijuana Cartel / Arellano Félix (CAF)"
+PUBLISHED_SHARES = {CJNG: 0.179, SINALOA: 0.089, FAMILIA: 0.062}
+NAMED_RIVALRIES = (
+    (CJNG, SINALOA),  # MECHANICS
+    (NORESTE, GULF),  # MECHANICS
+    (FAMILIA, CJNG),  # MECHANICS
+    (UNIDOS, CJNG),  # MECHANICS; presence notes: formed against the CJNG in Tierra Caliente
+    (LINEA, SINALOA),  # presence notes: rivals Sinaloa in Ciudad Juárez
+    (TIJUANA, SINALOA),  # presence notes: fights the Sinaloa Cartel and the CJNG
+    (TIJUANA, CJNG),
+)
+NAMED_ALLIANCES = ((LINEA, CJNG),)  # presence notes: allied with the CJNG since 2021
+SUBGROUPS = {
+    "Los Viagras (part of Cárteles Unidos)": UNIDOS,
+    "Los Viagras / Cárteles Unidos": UNIDOS,
+}
+
+
+@dataclass
+class Groups:
+    """Parallel arrays over groups; `rivalry` is K (symmetric in who fights whom)."""
+
+    names: list[str]
+    named: np.ndarray
+    home_state: np.ndarray
+    members: np.ndarray
+    rivalry: np.ndarray
+
+
+def size_shares(count: int, exponent: float) -> np.ndarray:
+    """Shares by rank: the three published ones, then rank^-a sharing what is left."""
+    published = np.array(list(PUBLISHED_SHARES.values()))
+    rest = np.arange(len(published) + 1, count + 1, dtype=float) ** -exponent
+    return np.concatenate([published, rest / rest.sum() * (1 - published.sum())])
+
+
+def named_organisations() -> list[tuple[str, int]]:
+    """(name, home state) of each named organisation, the published three first, then by reach."""
+    presence = cartel_presence()
+    presence = presence.assign(organisation=presence["organisation"].replace(SUBGROUPS))
+    presence = presence[~presence["organisation"].str.contains("Chapitos vs")]
+    reach = presence.groupby("organisation", sort=False)["state"].nunique()
+    others = sorted(set(reach.index) - set(PUBLISHED_SHARES), key=lambda o: (-reach[o], o))
+    homicides = state_table()["homicides_2023"]
+    home = {
+        org: int(homicides.loc[list(rows["state"])].idxmax())
+        for org, rows in presence.groupby("organisation")
+    }
+    return [(org, home[org]) for org in [*PUBLISHED_SHARES, *others]]
+
+
+def local_group_states(count: int) -> list[int]:
+    """Home states of `count` local groups by rank: ∝ 2023 homicides, round-robin by violence."""
+    homicides = state_table()["homicides_2023"].sort_values(ascending=False, kind="stable")
+    per_state = dict(
+        zip(homicides.index, largest_remainder(count, homicides.to_numpy(float)), strict=True)
+    )
+    states = []
+    for round_ in range(max(per_state.values(), default=0)):
+        states += [state for state, n in per_state.items() if n > round_]
+    return states
+
+
+def local_fronts(names: list[str], home_state: np.ndarray, is_named: np.ndarray) -> np.ndarray:
+    """Pairs where a local group meets another group on its ground: the other local groups of its
+    state and the named organisations reported in that state."""
+    presence = cartel_presence()
+    present = {(o, s) for o, s in zip(presence["organisation"], presence["state"], strict=True)}
+    local = ~is_named
+    fronts = (home_state[:, None] == home_state[None, :]) & local[:, None] & local[None, :]
+    for i in np.flatnonzero(local):
+        for j in np.flatnonzero(is_named):
+            if (names[j], home_state[i]) in present:
+                fronts[i, j] = fronts[j, i] = True
+    np.fill_diagonal(fronts, False)
+    return fronts
+
+
+def initial_groups(config: Membership, members_total: float) -> Groups:
+    """Groups with sizes adding up to `members_total` and their sparse rivalry matrix."""
+    named = named_organisations()
+    count = config.groups
+    if count < len(named):
+        raise ValueError(f"membership.groups must be at least {len(named)} (named organisations)")
+    local_states = local_group_states(count - len(named))
+    names = [n for n, _ in named] + [f"local group {i + 1}" for i in range(count - len(named))]
+    home_state = np.array([s for _, s in named] + list(local_states))
+    is_named = np.arange(count) < len(named)
+
+    rival = np.zeros((count, count))
+    index = {name: i for i, name in enumerate(names)}
+    for a, b in NAMED_RIVALRIES:
+        rival[index[a], index[b]] = rival[index[b], index[a]] = 1.0
+    rival[local_fronts(names, home_state, is_named)] = config.local_rivalry_weight
+    alliances = np.zeros(count)
+    for a, b in NAMED_ALLIANCES:
+        alliances[[index[a], index[b]]] += 1
+    rivalry = np.where(rival > 0, (rival + 1) / (alliances[:, None] + 1), 0.0)
+    members = members_total * size_shares(count, config.local_zipf_exponent)
+    return Groups(names, is_named, home_state, members, config.rivalry_scale * rivalry)

@@ -1,0 +1,53 @@
+"""The validated config: defaults, overrides, and refusals that name the field and its range."""
+
+from __future__ import annotations
+
+import pytest
+
+from mxstab.model.config import Config, ConfigError, field_table, parse_assignments
+
+
+def test_defaults_are_valid_and_calibrated_values_are_read():
+    config = Config()
+    assert config.membership.groups == 150
+    assert 0 < config.membership.rivalry_scale < 100
+
+
+def test_overrides_are_coerced_and_validated():
+    config = Config().with_overrides(
+        parse_assignments(["membership.spatial=false", "violence.contagion_beta=0.1"])
+    )
+    assert config.membership.spatial is False
+    assert config.violence.contagion_beta == 0.1
+    assert Config().violence.contagion_beta != 0.1, "overrides make a copy"
+
+
+def test_out_of_range_value_names_field_and_range():
+    with pytest.raises(ConfigError) as error:
+        Config().with_overrides({"violence.contagion_beta": "3"})
+    message = str(error.value)
+    assert "violence.contagion_beta" in message
+    assert "0" in message and "1" in message and "'3'" in message
+
+
+def test_unknown_and_malformed_keys_are_refused():
+    with pytest.raises(ConfigError, match="unknown parameter 'violence.nope'"):
+        Config().with_overrides({"violence.nope": 1})
+    with pytest.raises(ConfigError, match="unknown parameter 'nope'"):
+        Config().with_overrides({"nope": 1})
+    with pytest.raises(ConfigError, match="key=value"):
+        parse_assignments(["membership.rho"])
+    with pytest.raises(ConfigError, match="membership.spatial"):
+        Config().with_overrides({"membership.spatial": "perhaps"})
+
+
+def test_field_table_lists_every_field():
+    rows = field_table()
+    names = {row["name"] for row in rows}
+    assert "membership.rho" in names and "corruption.diffusion" in names
+    for row in rows:
+        assert row["type"] in {"float", "int", "bool", "str"}
+        assert row["description"]
+        if row["type"] in {"float", "int"}:
+            assert row["min"] is not None and row["max"] is not None, row["name"]
+            assert row["min"] <= row["default"] <= row["max"], row["name"]

@@ -1,0 +1,110 @@
+"""Kernels against their numpy references, their conservation laws, and thread-count invariance."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mxstab.model.grid import load_grid
+from mxstab.model.kernels import (
+    contagion,
+    contagion_reference,
+    corruption_reference,
+    corruption_step,
+    neighbour_sum_reference,
+)
+from mxstab.model.population import cell_population
+
+
+def random_fields(seed: int, shape: tuple[int, int]):
+    rng = np.random.default_rng(seed)
+    mask = rng.random(shape) < 0.7
+    population = np.where(mask, rng.integers(0, 50_000, shape), 0).astype(float)
+    excess = np.where(mask, rng.exponential(2.0, shape), 0.0)
+    return mask, population, excess, rng
+
+
+def run_contagion(excess, population, mask, beta):
+    out, scratch = np.empty_like(excess), np.empty_like(excess)
+    return contagion(excess, population, mask, beta, out, scratch)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), rows=st.integers(1, 30), cols=st.integers(1, 30))
+def test_contagion_kernel_equals_reference(seed, rows, cols):
+    mask, population, excess, _ = random_fields(seed, (rows, cols))
+    expected = contagion_reference(excess, population, mask, 0.3)
+    np.testing.assert_allclose(run_contagion(excess, population, mask, 0.3), expected, rtol=1e-9)
+
+
+def test_contagion_spreads_beta_times_the_excess_to_neighbours():
+    """Each excess death induces exactly β deaths among its populated neighbours, none elsewhere."""
+    grid = load_grid(0.25)
+    population = cell_population(0.25).astype(float)
+    mask = grid.mexico
+    excess = np.zeros(grid.shape)
+    r, c = np.argwhere(mask & (population > 0))[500]
+    excess[r, c] = 10.0
+    induced = run_contagion(excess, population, mask, 0.25)
+    assert induced.sum() == pytest.approx(2.5, rel=1e-12)
+    assert induced[r, c] == 0.0, "a cell does not infect itself"
+    outside = np.ones(grid.shape, bool)
+    outside[r - 1 : r + 2, c - 1 : c + 2] = False
+    assert (induced[outside] == 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), rows=st.integers(1, 30), cols=st.integers(1, 30))
+def test_corruption_kernel_equals_reference(seed, rows, cols):
+    mask, _, _, rng = random_fields(seed, (rows, cols))
+    kappa = np.where(mask, rng.random((rows, cols)), 0.0)
+    growth = rng.random((rows, cols)) * 0.1
+    decay = rng.random((rows, cols)) * 0.1
+    expected = corruption_reference(kappa, growth, decay, 0.2, mask)
+    out = corruption_step(kappa, growth, decay, 0.2, mask, np.empty_like(kappa))
+    np.testing.assert_allclose(out, expected, rtol=1e-9, atol=0)
+    assert ((out >= 0) & (out <= 1)).all()
+
+
+def test_corruption_diffusion_alone_moves_towards_neighbours():
+    mask = np.ones((5, 5), bool)
+    kappa = np.zeros((5, 5))
+    kappa[2, 2] = 1.0
+    zero = np.zeros_like(kappa)
+    out = corruption_step(kappa, zero, zero, 0.4, mask, np.empty_like(kappa))
+    assert out[2, 2] == pytest.approx(0.6)
+    assert out[1, 1] == pytest.approx(0.4 / 8)
+    assert out[0, 0] == 0.0
+
+
+def test_neighbour_sum_counts_only_masked_cells():
+    mask = np.array([[True, False], [True, True]])
+    ones = np.ones((2, 2))
+    np.testing.assert_array_equal(neighbour_sum_reference(ones, mask), [[2, 3], [2, 2]])
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_results_do_not_depend_on_thread_count(threads):
+    if threads > numba.config.NUMBA_NUM_THREADS:
+        pytest.skip("machine has fewer threads")
+    mask, population, excess, rng = random_fields(7, (190, 320))
+    kappa = np.where(mask, rng.random(mask.shape), 0.0)
+    growth, decay = rng.random(mask.shape) * 0.05, rng.random(mask.shape) * 0.05
+    numba.set_num_threads(1)
+    single = (
+        run_contagion(excess, population, mask, 0.3),
+        corruption_step(kappa, growth, decay, 0.2, mask, np.empty_like(kappa)),
+    )
+    numba.set_num_threads(threads)
+    try:
+        many = (
+            run_contagion(excess, population, mask, 0.3),
+            corruption_step(kappa, growth, decay, 0.2, mask, np.empty_like(kappa)),
+        )
+    finally:
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    for a, b in zip(single, many, strict=True):
+        np.testing.assert_array_equal(a, b)
