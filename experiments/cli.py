@@ -107,6 +107,64 @@ def map_command(
     print(f"wrote {path}")
 
 
+class Scenario(StrEnum):
+    baseline = "baseline"
+
+
+@app.command()
+def run(
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for Parquet, manifest, maps")],
+    scenario: Annotated[Scenario, typer.Option(help="named scenario")] = Scenario.baseline,
+    months: Annotated[
+        int, typer.Option(min=1, max=600, help="months to run from January 2024")
+    ] = 24,
+    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="random seed")] = 0,
+    resolution: Resolution = 0.25,
+    overrides: Annotated[
+        list[str] | None, typer.Option("--set", help="override a parameter: name=value")
+    ] = None,
+) -> None:
+    """Run one scenario and write national.parquet, states.parquet, manifest.json and maps."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from mxstab.experiments.run import run_model, write_run
+    from mxstab.model.config import Config, ConfigError, parse_assignments
+
+    try:
+        config = Config().with_overrides(parse_assignments(overrides or []))
+    except ConfigError as error:
+        raise typer.BadParameter(str(error), param_hint="'--set'") from None
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task(f"{scenario.value}, seed {seed}", total=months)
+        result = run_model(
+            config, seed, months, resolution, on_month=lambda _: progress.advance(task)
+        )
+    write_run(result, out, scenario.value, seed, resolution)
+    national = result.national
+    table = Table(title=f"{scenario.value}, seed {seed}: {months} months at {resolution}°")
+    for column in ("", "first month", "last month", "mean"):
+        table.add_column(column, justify="right")
+    for name in (
+        "homicides",
+        "homicide_rate",
+        "conflict_deaths",
+        "cartel_members",
+        "cartels_active",
+    ):
+        values = national[name]
+        table.add_row(
+            name, f"{values.iloc[0]:,.1f}", f"{values.iloc[-1]:,.1f}", f"{values.mean():,.1f}"
+        )
+    Console().print(table)
+    print(f"wrote {out} in {result.wall_seconds:.1f} s")
+
+
 @app.command()
 def params(
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON list")] = False,

@@ -78,22 +78,11 @@ class Violence(Section):
     """Monthly homicide counts per cell: background + conflict + contagion (Osorio 2015)."""
 
     contagion_beta: float = param(
-        0.3, 0, 1, "deaths per excess death", "new deaths induced next month by one excess death"
-    )
-    civilians_per_member_death: float = param(
-        1.0, 0, 20, "deaths", "homicides beyond the members killed in a conflict (calibrate)"
-    )
-
-
-class Corruption(Section):
-    """Per-cell corruption share κ in [0, 1]."""
-
-    growth: float = param(
-        0.02, 0, 1, "1/month", "growth with flow and control where governance is weak"
-    )
-    diffusion: float = param(0.05, 0, 1, "1/month", "pull towards the neighbours' mean")
-    anticorruption_decay: float = param(
-        0.01, 0, 1, "1/month", "fall per unit anti-corruption effort"
+        0.3,
+        0,
+        0.95,
+        "deaths per excess death",
+        "new deaths induced next month among the neighbours by one excess death (calibrate)",
     )
 
 
@@ -102,7 +91,6 @@ class Config(Section):
 
     membership: Membership = Membership()
     violence: Violence = Violence()
-    corruption: Corruption = Corruption()
 
     def with_overrides(self, overrides: dict[str, Any]) -> Config:
         """A copy with dotted-key overrides applied and validated (ConfigError names the field)."""

@@ -15,8 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from mxstab.model.config import Membership
+from mxstab.model.grid import DATA_DIR
 from mxstab.model.presence import cartel_presence
 from mxstab.model.states import largest_remainder, state_table
 
@@ -55,6 +57,29 @@ class Groups:
     members: np.ndarray
     rivalry: np.ndarray
 
+    def split(self, parent: int, names: list[str], shares: np.ndarray, rivalry: float) -> list[int]:
+        """Replace `parent` by splinters with `shares` of its members: they inherit its rivals and
+        fight each other with K = `rivalry`. Returns the splinters' indices."""
+        old, count = len(self.names), len(names)
+        new = list(range(old, old + count))
+        k = np.zeros((old + count, old + count))
+        k[:old, :old] = self.rivalry
+        k[old:, :old] = self.rivalry[parent][None, :]
+        k[:old, old:] = self.rivalry[:, parent][:, None]
+        k[old:, old:] = rivalry * (1 - np.eye(count))
+        k[parent, :] = k[:, parent] = 0.0
+        self.names = self.names + list(names)
+        self.named = np.append(self.named, np.full(count, self.named[parent]))
+        self.home_state = np.append(self.home_state, np.full(count, self.home_state[parent]))
+        self.members = np.append(self.members, self.members[parent] * np.asarray(shares))
+        self.members[parent] = 0.0
+        self.rivalry = k
+        return new
+
+    def ally(self, a: int, b: int) -> None:
+        """Allies do not fight each other."""
+        self.rivalry[a, b] = self.rivalry[b, a] = 0.0
+
 
 def size_shares(count: int, exponent: float) -> np.ndarray:
     """Shares by rank: the three published ones, then rank^-a sharing what is left."""
@@ -64,18 +89,21 @@ def size_shares(count: int, exponent: float) -> np.ndarray:
 
 
 def named_organisations() -> list[tuple[str, int]]:
-    """(name, home state) of each named organisation, the published three first, then by reach."""
+    """(name, home state) of each named organisation, the published three first, then by reach.
+
+    Home states are in `organisations.csv` with the basis of each (the state a group is named for
+    or based in)."""
+    homes = pd.read_csv(DATA_DIR / "organisations.csv").set_index("organisation")["home_state"]
+    reach = reported_states().groupby("organisation", sort=False)["state"].nunique()
+    others = sorted(set(reach.index) - set(PUBLISHED_SHARES), key=lambda o: (-reach[o], o))
+    return [(org, int(homes[org])) for org in [*PUBLISHED_SHARES, *others]]
+
+
+def reported_states() -> pd.DataFrame:
+    """(organisation, state) rows of the presence table, sub-groups under their organisation."""
     presence = cartel_presence()
     presence = presence.assign(organisation=presence["organisation"].replace(SUBGROUPS))
-    presence = presence[~presence["organisation"].str.contains("Chapitos vs")]
-    reach = presence.groupby("organisation", sort=False)["state"].nunique()
-    others = sorted(set(reach.index) - set(PUBLISHED_SHARES), key=lambda o: (-reach[o], o))
-    homicides = state_table()["homicides_2023"]
-    home = {
-        org: int(homicides.loc[list(rows["state"])].idxmax())
-        for org, rows in presence.groupby("organisation")
-    }
-    return [(org, home[org]) for org in [*PUBLISHED_SHARES, *others]]
+    return presence[~presence["organisation"].str.contains("Chapitos vs")]
 
 
 def local_group_states(count: int) -> list[int]:
@@ -90,10 +118,23 @@ def local_group_states(count: int) -> list[int]:
     return states
 
 
+def strength_by_state(groups: Groups) -> np.ndarray:
+    """Members of each group in each state [group, code 0–32]: a named organisation's spread over
+    the states reporting it in proportion to 2023 homicides; a local group's all at home."""
+    homicides = np.concatenate([[0.0], state_table()["homicides_2023"].to_numpy(float)])
+    presence = np.zeros((len(groups.names), 33))
+    presence[np.arange(len(groups.names)), groups.home_state] = 1.0
+    index = {name: i for i, name in enumerate(groups.names)}
+    for organisation, state in reported_states()[["organisation", "state"]].itertuples(index=False):
+        presence[index[organisation], state] = 1.0
+    weight = presence * homicides[None, :]
+    return groups.members[:, None] * weight / weight.sum(axis=1, keepdims=True)
+
+
 def local_fronts(names: list[str], home_state: np.ndarray, is_named: np.ndarray) -> np.ndarray:
     """Pairs where a local group meets another group on its ground: the other local groups of its
     state and the named organisations reported in that state."""
-    presence = cartel_presence()
+    presence = reported_states()
     present = {(o, s) for o, s in zip(presence["organisation"], presence["state"], strict=True)}
     local = ~is_named
     fronts = (home_state[:, None] == home_state[None, :]) & local[:, None] & local[None, :]

@@ -71,7 +71,7 @@ def integrate_month(
         flows.conflict_deaths += dt * conflict * scale
         flows.retired += dt * retired * scale
         flows.pair_deaths += dt * theta * (scale * current)[:, None] * rivalry * current[None, :]
-        current = current + dt * recruits - dt * outflow * scale
+        current = np.maximum(current + dt * recruits - dt * outflow * scale, 0.0)
     return current, flows
 
 

@@ -74,3 +74,87 @@ def test_bad_input_is_one_line_exit_2(args, named):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert named in lines[0]
+
+
+def test_run_writes_n_monthly_rows_a_manifest_and_maps(tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "run"
+    done = run_mxstab(
+        "run",
+        "--months",
+        "5",
+        "--seed",
+        "2",
+        "--out",
+        str(out),
+        "--set",
+        "violence.contagion_beta=0.2",
+    )
+    assert done.returncode == 0, done.stderr
+    national = pd.read_parquet(out / "national.parquet")
+    assert list(national["month"]) == [0, 1, 2, 3, 4]
+    for column in (
+        "homicides",
+        "homicide_rate",
+        "conflict_deaths",
+        "cartel_members",
+        "cartels_active",
+        "recruits",
+        "arrests",
+    ):
+        assert column in national
+    rate = national["homicides"] * 12 / 126_014_024 * 1e5
+    np.testing.assert_allclose(national["homicide_rate"], rate, rtol=0.01)
+    states = pd.read_parquet(out / "states.parquet")
+    assert len(states) == 5 * 32 and set(states["state"]) == set(range(1, 33))
+    assert states["state"].dtype.kind == "i"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {
+        "scenario",
+        "seed",
+        "months",
+        "resolution",
+        "params",
+        "versions",
+        "git_revision",
+        "wall_seconds",
+    } <= set(manifest)
+    assert manifest["params"]["violence"]["contagion_beta"] == 0.2
+    assert manifest["months"] == 5 and manifest["seed"] == 2
+    for name in ("map_homicide_rate.png", "map_territory.png"):
+        assert imread(out / name).shape[0] > 500
+    assert not list(out.glob("*.partial"))
+
+    again = tmp_path / "again"
+    assert (
+        run_mxstab(
+            "run",
+            "--months",
+            "5",
+            "--seed",
+            "2",
+            "--out",
+            str(again),
+            "--set",
+            "violence.contagion_beta=0.2",
+        ).returncode
+        == 0
+    )
+    pd.testing.assert_frame_equal(national, pd.read_parquet(again / "national.parquet"))
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--set", "violence.contagion_beta=2"], "violence.contagion_beta"),
+        (["--set", "membership.nope=1"], "membership.nope"),
+        (["--months", "0"], "--months"),
+        (["--scenario", "war"], "baseline"),
+    ],
+)
+def test_run_refuses_bad_options(tmp_path, args, named):
+    done = run_mxstab("run", "--out", str(tmp_path / "x"), *args)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and named in done.stderr

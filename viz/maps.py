@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from mxstab.model.grid import BBOX, Grid, load_grid, load_outlines
+from mxstab.model.io import write_atomic
 from mxstab.model.population import cell_population
 from mxstab.model.presence import organisations_per_state
 from mxstab.model.states import state_table
@@ -151,14 +152,44 @@ def label_state_centres(ax, grid: Grid) -> None:
         )
 
 
+def rate_layer(values: np.ndarray, label: str) -> Layer:
+    """Homicides per 100k per year on one fixed scale, so maps of runs and data compare."""
+    return Layer(values, label, "Reds", mcolors.Normalize(0, 120))
+
+
+def model_layer(model, name: str) -> Layer:
+    """Layers of a running model: this month's homicide rate per cell, or who holds each cell."""
+    grid = model.grid
+    if name == "homicide_rate":
+        people = np.where(grid.mexico & (model.population > 0), model.population, np.nan)
+        return rate_layer(model.homicides * 12 / people * 1e5, "homicides per 100k per year")
+    if name == "territory":
+        colours = matplotlib.colormaps["tab20"].colors
+        values = np.where(model.owner >= 0, model.owner % len(colours), np.nan)
+        cmap = mcolors.ListedColormap(colours)
+        return Layer(
+            values,
+            "territory (a colour per group)",
+            cmap,
+            mcolors.Normalize(-0.5, len(colours) - 0.5),
+            True,
+        )
+    raise ValueError(f"unknown layer {name!r}")
+
+
+def save_figure(figure: Figure, out: Path) -> Path:
+    return write_atomic(out, lambda path: figure.savefig(path, format="png"))
+
+
 def save_world_map(layer_name: str, resolution: float, out: Path) -> Path:
-    """Render one layer of the static world to a PNG (written to a temporary name, then renamed)."""
+    """Render one layer of the static world to a PNG."""
     grid = load_grid(resolution)
     layer = world_layer(layer_name, resolution)
-    title = f"Mexico at {resolution}° — {layer.label}"
-    figure = draw_map(grid, layer, title)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    figure.savefig(partial, format="png")
-    partial.replace(out)
-    return out
+    return save_figure(draw_map(grid, layer, f"Mexico at {resolution}° — {layer.label}"), out)
+
+
+def save_model_map(model, layer_name: str, when: str, out: Path) -> Path:
+    """Render one layer of a model's current month to a PNG."""
+    layer = model_layer(model, layer_name)
+    title = f"{when} (seed {model.seed}) — {layer.label}"
+    return save_figure(draw_map(model.grid, layer, title), out)

@@ -1,0 +1,97 @@
+"""One run of the model: N monthly rows to Parquet, a manifest, and maps of the final month."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mxstab.model.config import Config
+from mxstab.model.history import month_label
+from mxstab.model.io import write_atomic
+from mxstab.model.model import MxStabModel
+
+SCENARIOS = ("baseline",)
+PACKAGES = ("mxstab", "mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic")
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class RunResult:
+    national: pd.DataFrame
+    states: pd.DataFrame
+    model: MxStabModel
+    wall_seconds: float
+
+
+def run_model(
+    config: Config,
+    seed: int,
+    months: int,
+    resolution: float = 0.25,
+    on_month=None,
+) -> RunResult:
+    """Run `months` steps (months 0..N−1); `on_month(month)` is called after each."""
+    started = time.perf_counter()
+    model = MxStabModel(config, seed=seed, resolution=resolution)
+    for _ in range(months):
+        model.step()
+        if on_month is not None:
+            on_month(model.month)
+    national = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    national.insert(0, "month", np.arange(len(national)))
+    states = model.datacollector.get_table_dataframe("states")
+    states = states.astype({"month": "int64", "state": "int64"})
+    return RunResult(national, states, model, time.perf_counter() - started)
+
+
+def versions() -> dict[str, str]:
+    return {name: metadata.version(name) for name in PACKAGES}
+
+
+def git_revision() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except OSError:
+        return "unknown"
+    return done.stdout.strip() if done.returncode == 0 else "unknown"
+
+
+def write_run(
+    result: RunResult, out: Path, scenario: str, seed: int, resolution: float
+) -> list[Path]:
+    """national.parquet, states.parquet, manifest.json and the final month's maps in `out`."""
+    from mxstab.viz.maps import save_model_map
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "national.parquet", out / "states.parquet", out / "manifest.json"]
+    write_atomic(written[0], lambda p: result.national.to_parquet(p, index=False))
+    write_atomic(written[1], lambda p: result.states.to_parquet(p, index=False))
+    manifest = {
+        "scenario": scenario,
+        "seed": seed,
+        "months": len(result.national),
+        "resolution": resolution,
+        "params": result.model.config.model_dump(),
+        "versions": versions(),
+        "git_revision": git_revision(),
+        "wall_seconds": round(result.wall_seconds, 3),
+    }
+    write_atomic(written[2], lambda p: p.write_text(json.dumps(manifest, indent=1)))
+    final = month_label(result.model.month)
+    for layer in ("homicide_rate", "territory"):
+        path = out / f"map_{layer}.png"
+        write_atomic(path, lambda p, layer=layer: save_model_map(result.model, layer, final, p))
+        written.append(path)
+    return written

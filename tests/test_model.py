@@ -1,0 +1,108 @@
+"""The model against the record (INEGI 2023), its bookkeeping, and its seeds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.stats import spearmanr
+
+from mxstab.experiments.run import run_model
+from mxstab.model.config import Config
+from mxstab.model.states import state_table
+
+SEEDS = range(20)
+INEGI_2023 = (31_062, 32_252)  # preliminary and definitive national counts
+
+
+@pytest.fixture(scope="module")
+def baseline_year():
+    """Months 0–11 of the baseline for 20 seeds: (national, states) frames with a seed column."""
+    national, states = [], []
+    for seed in SEEDS:
+        result = run_model(Config(), seed, 12)
+        national.append(result.national.assign(seed=seed))
+        states.append(result.states.assign(seed=seed))
+    return pd.concat(national), pd.concat(states)
+
+
+def test_national_homicides_hold_the_2023_level(baseline_year):
+    """Each seed's first year within ±10% of INEGI's 2023 count (31,062 to 32,252)."""
+    national, _ = baseline_year
+    yearly = national.groupby("seed")["homicides"].sum()
+    assert (yearly >= 0.9 * INEGI_2023[0]).all() and (yearly <= 1.1 * INEGI_2023[1]).all(), yearly
+
+
+def test_state_ranking_follows_the_record(baseline_year):
+    """Spearman ≥ 0.7 between simulated and observed 2023 state rates (observed rows only)."""
+    _, states = baseline_year
+    table = state_table()
+    observed = table.index[table["homicide_source"] != "derived_residual"]
+    simulated = states.groupby("state")["homicides"].sum() / len(SEEDS) / table["population_2020"]
+    rho = spearmanr(simulated.loc[observed], table.loc[observed, "homicide_rate_2023"]).statistic
+    assert rho >= 0.7, rho
+
+
+def test_months_vary(baseline_year):
+    national, _ = baseline_year
+    assert (national.groupby("seed")["homicides"].std() > 0).all()
+
+
+def test_same_seed_same_results_and_seeds_differ():
+    a, b, c = (run_model(Config(), seed, 10) for seed in (5, 5, 6))
+    pd.testing.assert_frame_equal(a.national, b.national)
+    pd.testing.assert_frame_equal(a.states, b.states)
+    assert not a.national["homicides"].equals(c.national["homicides"])
+
+
+def test_an_override_changes_nothing_before_it_acts():
+    """Contagion first induces deaths in month 2 (month 1's rise above the start level), so a
+    different β leaves months 0–1 identical: each mechanism draws from its own stream."""
+    base = run_model(Config(), 4, 8).national
+    changed = run_model(Config().with_overrides({"violence.contagion_beta": 0.6}), 4, 8).national
+    assert (base["induced_homicides"].iloc[:2] == 0).all()
+    pd.testing.assert_frame_equal(base.iloc[:2], changed.iloc[:2])
+    assert not base.iloc[2:].equals(changed.iloc[2:])
+    np.testing.assert_array_equal(base["background_homicides"], changed["background_homicides"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31),
+    beta=st.floats(0, 0.95),
+    rho=st.floats(0, 0.01),
+    eta=st.floats(0, 2_000),
+    theta=st.floats(0, 1e-6),
+)
+def test_invariants_for_any_valid_config(seed, beta, rho, eta, theta):
+    config = Config().with_overrides(
+        {
+            "violence.contagion_beta": beta,
+            "membership.rho": rho,
+            "membership.eta": eta,
+            "membership.theta": theta,
+        }
+    )
+    from mxstab.model.model import MxStabModel
+
+    model = MxStabModel(config, seed=seed)
+    start_population = model.population.sum()
+    deaths = 0.0
+    for _ in range(5):
+        model.step()
+        deaths += model.homicides.sum()
+        n = model.national
+        for value in n.values():
+            assert np.isfinite(value) and value >= 0
+        assert n["homicides"] == pytest.approx(
+            n["conflict_deaths"] + n["background_homicides"] + n["induced_homicides"], rel=1e-9
+        )
+        assert (model.population >= 0).all() and (model.groups.members >= 0).all()
+    states = model.datacollector.get_table_dataframe("states")
+    national = model.datacollector.get_model_vars_dataframe()
+    np.testing.assert_allclose(
+        states.groupby("month")["homicides"].sum().to_numpy(), national["homicides"], rtol=1e-9
+    )
+    assert model.population.sum() == pytest.approx(start_population - deaths, rel=1e-12)
