@@ -50,8 +50,8 @@ class Membership(Section):
     eta: float = param(110, 0, 2_000, "arrests/week", "national arrests shared by size (published)")
     theta: float = param(1.55e-8, 0, 1e-5, "1/(member·week)", "conflict deaths (published)")
     omega: float = param(4e-8, 0, 1e-5, "1/(member·week)", "saturation (published)")
-    local_zipf_exponent: float = param(
-        calibrated("membership.local_zipf_exponent"),
+    size_exponent: float = param(
+        calibrated("membership.size_exponent"),
         0.2,
         4.0,
         "",
@@ -74,6 +74,32 @@ class Membership(Section):
     substeps: int = param(13, 1, 130, "per month", "integration sub-steps per month (52/12 weeks)")
 
 
+class Territory(Section):
+    """Who holds which cell at the start."""
+
+    home_share: float = param(
+        0.5,
+        0,
+        1,
+        "share",
+        "members of a named organisation in its home state; the rest spread over the other "
+        "states reporting it (assumption: no published figure; vary it in sensitivity runs)",
+    )
+
+
+class Leadership(Section):
+    """Leader removals and the fragmentation that follows."""
+
+    splinter_rivalry: float = param(
+        calibrated("leadership.splinter_rivalry"),
+        0,
+        1000,
+        "",
+        "rivalry between splinters of one parent, against a named rivalry's 1 (calibrated: "
+        "homicides +25% to +100% where the group held ground, months 1–12 after a removal)",
+    )
+
+
 class Violence(Section):
     """Monthly homicide counts per cell: background + conflict + contagion (Osorio 2015)."""
 
@@ -90,6 +116,8 @@ class Config(Section):
     """The whole parameter set of one run."""
 
     membership: Membership = Membership()
+    territory: Territory = Territory()
+    leadership: Leadership = Leadership()
     violence: Violence = Violence()
 
     def with_overrides(self, overrides: dict[str, Any]) -> Config:

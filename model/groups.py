@@ -1,7 +1,8 @@
 """The armed groups at the start: named organisations, local groups, their sizes and rivalries.
 
 Sizes: the three published shares (Prieto-Curiel et al. 2023: CJNG 17.9%, Sinaloa 8.9%, Nueva
-Familia Michoacana 6.2%), the other groups by rank with size ∝ rank^-a sharing the rest. Named
+Familia Michoacana 6.2%), the other groups by rank with size ∝ rank^-a, capped at the third's
+share, sharing the rest. Named
 organisations rank by how many states report them; local groups are placed in states in proportion
 to 2023 homicides (largest remainder), the larger ones first in the more violent states.
 Rivalry K is sparse, K_cc' = (rival_cc' + 1)/(alliances_c + 1) on rival pairs only: named
@@ -82,10 +83,19 @@ class Groups:
 
 
 def size_shares(count: int, exponent: float) -> np.ndarray:
-    """Shares by rank: the three published ones, then rank^-a sharing what is left."""
+    """Shares by rank: the three published ones, then c·rank^-a capped at the third's share (sizes
+    never grow with rank), with c such that all shares add up to 1."""
     published = np.array(list(PUBLISHED_SHARES.values()))
     rest = np.arange(len(published) + 1, count + 1, dtype=float) ** -exponent
-    return np.concatenate([published, rest / rest.sum() * (1 - published.sum())])
+    left, cap = 1 - published.sum(), published[-1]
+    if cap * len(rest) <= left:
+        return np.concatenate([published, np.full(len(rest), left / len(rest))])
+    low, high = 0.0, cap / rest[-1]
+    for _ in range(200):
+        scale = (low + high) / 2
+        low, high = (scale, high) if np.minimum(scale * rest, cap).sum() < left else (low, scale)
+    shares = np.minimum(high * rest, cap)
+    return np.concatenate([published, shares * left / shares.sum()])
 
 
 def named_organisations() -> list[tuple[str, int]]:
@@ -118,17 +128,24 @@ def local_group_states(count: int) -> list[int]:
     return states
 
 
-def strength_by_state(groups: Groups) -> np.ndarray:
-    """Members of each group in each state [group, code 0–32]: a named organisation's spread over
-    the states reporting it in proportion to 2023 homicides; a local group's all at home."""
+def strength_by_state(groups: Groups, home_share: float) -> np.ndarray:
+    """Members of each group in each state [group, code 0–32]. A named organisation keeps
+    `home_share` at home and spreads the rest over the other states that report more than a
+    'limited' presence, in proportion to 2023 homicides; a local group is all at home."""
     homicides = np.concatenate([[0.0], state_table()["homicides_2023"].to_numpy(float)])
-    presence = np.zeros((len(groups.names), 33))
-    presence[np.arange(len(groups.names)), groups.home_state] = 1.0
+    away = np.zeros((len(groups.names), 33))
     index = {name: i for i, name in enumerate(groups.names)}
-    for organisation, state in reported_states()[["organisation", "state"]].itertuples(index=False):
-        presence[index[organisation], state] = 1.0
-    weight = presence * homicides[None, :]
-    return groups.members[:, None] * weight / weight.sum(axis=1, keepdims=True)
+    reported = reported_states()
+    reported = reported[~reported["role"].str.startswith("limited")]
+    for organisation, state in reported[["organisation", "state"]].itertuples(index=False):
+        away[index[organisation], state] = homicides[state]
+    rows = np.arange(len(groups.names))
+    away[rows, groups.home_state] = 0.0
+    total = away.sum(axis=1, keepdims=True)
+    share = np.divide(away, total, out=np.zeros_like(away), where=total > 0)
+    share *= np.where(total > 0, 1 - home_share, 0.0)
+    share[rows, groups.home_state] = 1 - share.sum(axis=1)
+    return groups.members[:, None] * share
 
 
 def local_fronts(names: list[str], home_state: np.ndarray, is_named: np.ndarray) -> np.ndarray:
@@ -166,5 +183,5 @@ def initial_groups(config: Membership, members_total: float) -> Groups:
     for a, b in NAMED_ALLIANCES:
         alliances[[index[a], index[b]]] += 1
     rivalry = np.where(rival > 0, (rival + 1) / (alliances[:, None] + 1), 0.0)
-    members = members_total * size_shares(count, config.local_zipf_exponent)
+    members = members_total * size_shares(count, config.size_exponent)
     return Groups(names, is_named, home_state, members, config.rivalry_scale * rivalry)

@@ -62,7 +62,7 @@ class MxStabModel(mesa.Model):
         self.owner = initial_owner(
             self.grid.state,
             self.population,
-            strength_by_state(self.groups),
+            strength_by_state(self.groups, self.config.territory.home_share),
             self.streams["territory"],
         )
         self.set_territory(self.owner)
@@ -127,9 +127,19 @@ class MxStabModel(mesa.Model):
         self.fronts = Fronts.of(owner)
 
     def splinter_rivalry(self) -> float:
-        """Splinters of one parent fight on shared ground as local groups do."""
-        m = self.config.membership
-        return m.rivalry_scale * (m.local_rivalry_weight + 1)
+        """K between splinters of one parent (calibrated on the kingpin-removal literature)."""
+        return self.config.membership.rivalry_scale * (self.config.leadership.splinter_rivalry + 1)
+
+    def remove_leader(self, index: int) -> list[Cartel]:
+        """A group that loses its leader splits into two rival splinters on its ground."""
+        name = self.groups.names[index]
+        splinters = self.cartels[index].split(
+            [f"{name} (faction A)", f"{name} (faction B)"], self.splinter_rivalry()
+        )
+        for splinter in splinters:
+            self.cartels[splinter.index] = splinter
+        self.event_log.append((self.month + 1, f"{name} loses its leader and splits"))
+        return splinters
 
     def group_index(self, name: str) -> int:
         return self.groups.names.index(name)
@@ -138,6 +148,9 @@ class MxStabModel(mesa.Model):
         """2024-09-09: the Sinaloa cartel splits into Chapitos and Mayos at war; Chapitos side
         with the CJNG and Mayos with the CDN (DEA 2025, as in the presence table's notes)."""
         sinaloa = self.cartels[self.group_index(SINALOA)]
+        if not sinaloa.active:
+            self.event_log.append((self.month + 1, f"{SINALOA} already fragmented: no split"))
+            return
         chapitos, mayos = sinaloa.split([CHAPITOS, MAYOS], self.splinter_rivalry())
         for splinter in (chapitos, mayos):
             self.cartels[splinter.index] = splinter

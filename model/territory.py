@@ -49,26 +49,33 @@ def place_pair_deaths(
     state: np.ndarray,
     home_state: np.ndarray,
 ) -> np.ndarray:
-    """Deaths raster: members of a killed by b fall on a's cells along the a–b front, shared
-    equally by its edges. A pair with no common front loses them across a's cells by population,
-    or across a's home state if a holds no cell. Every death lands exactly once."""
+    """Deaths raster: members of a killed by b fall on a's cells along the a–b front, shared by
+    its edges in proportion to the people of the edge's cell (fighting is over towns, not empty
+    land). A pair with no common front: a's dead fall across a's cells by population, or across
+    b's if a holds none (the fight is on b's ground), or across a's home state if neither holds
+    any. Every death lands exactly once."""
     groups = pair_deaths.shape[0]
     deaths = np.zeros(owner.size)
     edge_pair = fronts.own.astype(np.int64) * groups + fronts.other
+    edge_weight = population.ravel()[fronts.cell] + 1.0
     edges_per_pair = np.bincount(edge_pair, minlength=groups * groups)
-    share = pair_deaths.ravel()[edge_pair] / np.maximum(edges_per_pair[edge_pair], 1)
+    weight_per_pair = np.bincount(edge_pair, weights=edge_weight, minlength=groups * groups)
+    share = pair_deaths.ravel()[edge_pair] * edge_weight / np.maximum(weight_per_pair[edge_pair], 1)
     np.add.at(deaths, fronts.cell, share)
 
-    off_front = np.where(edges_per_pair.reshape(groups, groups) == 0, pair_deaths, 0.0).sum(1)
+    off_front = np.where(edges_per_pair.reshape(groups, groups) == 0, pair_deaths, 0.0)
     if off_front.any():
         flat_owner, flat_pop, flat_state = owner.ravel(), population.ravel(), state.ravel()
         owned = flat_owner != NO_OWNER
-        held_pop = np.bincount(flat_owner[owned], weights=flat_pop[owned], minlength=groups)
+        held_pop = np.bincount(flat_owner[owned], weights=flat_pop[owned] + 1.0, minlength=groups)
         holds = held_pop > 0
-        per_person = np.divide(off_front, held_pop, out=np.zeros(groups), where=holds)
-        deaths[owned] += per_person[flat_owner[owned]] * flat_pop[owned]
+        on_own = off_front.sum(1) * holds
+        on_rival = (off_front * (~holds)[:, None] * holds[None, :]).sum(0)
+        per_person = np.divide(on_own + on_rival, held_pop, out=np.zeros(groups), where=holds)
+        deaths[owned] += per_person[flat_owner[owned]] * (flat_pop[owned] + 1.0)
+        nowhere = (off_front * (~holds)[:, None] * (~holds)[None, :]).sum(1)
         state_pop = np.bincount(flat_state, weights=flat_pop, minlength=33)
-        homeless = np.bincount(home_state[~holds], weights=off_front[~holds], minlength=33)
+        homeless = np.bincount(home_state, weights=nowhere, minlength=33)
         per_person_home = np.divide(homeless, state_pop, out=np.zeros(33), where=state_pop > 0)
         deaths += np.where(flat_state > 0, per_person_home[flat_state] * flat_pop, 0.0)
     return deaths.reshape(owner.shape)
@@ -122,9 +129,12 @@ def split_territory(
     population: np.ndarray,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Give each of the parent's cells to the nearest splinter seed; seeds drawn in `core` cells."""
+    """Give each of the parent's cells to the nearest splinter seed; the seeds are drawn by
+    population among the parent's cells in its `core` (its home state) where it holds enough."""
     cols = owner.shape[1]
     held = np.flatnonzero(owner.ravel() == parent)
+    if held.size < len(splinters):
+        return owner.copy()
     in_core = held[core.ravel()[held]]
     candidates = in_core if in_core.size >= len(splinters) else held
     seeds = draw_seeds(candidates, population, len(splinters), rng)
