@@ -166,6 +166,26 @@ def run(
 
 
 @app.command()
+def bench(
+    quick: Annotated[bool, typer.Option(help="fewer repetitions")] = False,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the figures here")] = None,
+) -> None:
+    """Measure step times and kernel ratios in one process; print them (and write JSON)."""
+    from mxstab.experiments.bench import run_benchmarks
+    from mxstab.model.io import write_atomic
+
+    figures = run_benchmarks(quick)
+    table = Table(title="mxstab bench" + (" (quick)" if quick else ""))
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for name, value in figures.items():
+        table.add_row(name, f"{value:.3g}")
+    Console().print(table)
+    if json_out is not None:
+        write_atomic(json_out, lambda p: p.write_text(json.dumps(figures, indent=1)))
+
+
+@app.command()
 def params(
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON list")] = False,
 ) -> None:

@@ -158,3 +158,22 @@ def test_run_refuses_bad_options(tmp_path, args, named):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and named in done.stderr
+
+
+def test_bench_quick_runs_and_writes_its_figures(tmp_path):
+    """A smoke test: exit code and keys only (benchmarks are not timed tests)."""
+    out = tmp_path / "bench.json"
+    done = run_mxstab("bench", "--quick", "--json", str(out))
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(out.read_text())
+    assert {"step_ms_025", "step_ms_010", "route_speedup_vs_scipy"} <= set(figures)
+    assert all(np.isfinite(v) and v > 0 for v in figures.values())
+
+
+def test_params_json_lists_every_field():
+    done = run_mxstab("params", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert {"name", "type", "default", "unit", "min", "max", "description"} <= set(rows[0])
+    names = {row["name"] for row in rows}
+    assert {"membership.spatial", "leadership.splinter_rivalry", "territory.home_share"} <= names

@@ -1,0 +1,101 @@
+"""Land routes: kernels against scipy, conservation of load, and the land balloon effect."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csgraph
+
+from mxstab.model.grid import load_grid
+from mxstab.model.routes import (
+    RoadGraph,
+    accumulate_tree,
+    accumulate_tree_reference,
+    costs_to,
+    dijkstra_numba,
+    logit_split,
+    route_flows,
+)
+
+
+@pytest.fixture(scope="module")
+def world():
+    grid = load_grid(0.25)
+    graph = RoadGraph.of(grid)
+    node = np.full(grid.state.size, -1)
+    node[graph.cells] = np.arange(graph.nodes)
+    cols = grid.shape[1]
+    crossings = np.array(
+        [node[p.row * cols + p.col] for p in grid.points if p.kind == "border_crossing"]
+    )
+    return grid, graph, crossings
+
+
+def random_costs(grid, seed):
+    return 1 + np.random.default_rng(seed).exponential(1.0, grid.shape)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_tree_accumulation_equals_the_scipy_reference(world, seed):
+    grid, graph, crossings = world
+    weights = graph.edge_costs(random_costs(grid, seed))
+    dist, next_hop = costs_to(graph, weights, crossings)
+    load = np.random.default_rng(seed).random(graph.nodes)
+    for k in (0, len(crossings) - 1):
+        np.testing.assert_allclose(
+            accumulate_tree(dist[k], next_hop[k], load),
+            accumulate_tree_reference(dist[k], next_hop[k], load),
+            rtol=1e-9,
+        )
+
+
+def test_numba_dijkstra_prototype_equals_scipy(world):
+    grid, graph, crossings = world
+    matrix = graph.matrix(graph.edge_costs(random_costs(grid, 1)))
+    expected = csgraph.dijkstra(matrix, indices=int(crossings[3]))
+    dist, _ = dijkstra_numba(matrix.indptr, matrix.indices, matrix.data, int(crossings[3]))
+    np.testing.assert_allclose(dist, expected, rtol=1e-9)
+
+
+def test_load_is_conserved_and_arrives_at_crossings(world):
+    grid, graph, crossings = world
+    weights = graph.edge_costs(np.ones(grid.shape))
+    load = np.zeros(graph.nodes)
+    load[np.random.default_rng(2).choice(graph.nodes, 40, replace=False)] = 5.0
+    through, arriving = route_flows(graph, weights, crossings, load, scale_km=150.0)
+    dist, _ = costs_to(graph, weights, crossings)
+    reachable = np.isfinite(dist).all(axis=0)
+    assert arriving.sum() == pytest.approx(load[reachable].sum(), rel=1e-12)
+    assert (through[crossings] >= arriving - 1e-9).all(), "some pass one crossing for another"
+    assert (through >= load - 1e-12).all(), "a cell carries at least its own load"
+
+
+def test_logit_prefers_cheaper_crossings():
+    dist = np.array([[100.0, 500.0], [300.0, 100.0], [np.inf, 100.0]])
+    shares = logit_split(dist, scale_km=100.0)
+    np.testing.assert_allclose(shares.sum(axis=0), 1.0)
+    assert shares[0, 0] > shares[1, 0] and shares[1, 1] > shares[0, 1]
+    assert shares[2, 0] == 0.0
+
+
+def test_a_crackdown_diverts_flow_the_land_balloon(world):
+    """Raising enforcement cost on the busiest corridor cells lowers their flow and raises flow
+    elsewhere, while the load reaching the US is unchanged (Dell 2015)."""
+    grid, graph, crossings = world
+    load = np.zeros(graph.nodes)
+    jalisco = np.flatnonzero(grid.state.ravel()[graph.cells] == 14)
+    load[jalisco] = 1.0
+    calm = np.ones(grid.shape)
+    before, arriving_before = route_flows(graph, graph.edge_costs(calm), crossings, load, 150.0)
+    corridor = np.argsort(-before)[:30]
+    corridor = corridor[~np.isin(corridor, crossings) & (load[corridor] == 0)]
+    crackdown = calm.copy()
+    crackdown.ravel()[graph.cells[corridor]] = 4.0
+    after, arriving_after = route_flows(graph, graph.edge_costs(crackdown), crossings, load, 150.0)
+    assert after[corridor].sum() < 0.8 * before[corridor].sum()
+    elsewhere = np.setdiff1d(np.arange(graph.nodes), np.concatenate([corridor, crossings]))
+    assert (after[elsewhere] > before[elsewhere] + 1e-9).sum() > 20
+    assert arriving_after.sum() == pytest.approx(arriving_before.sum(), rel=1e-12)
