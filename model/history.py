@@ -6,6 +6,7 @@ time m, which fires after step m, i.e. after month m − 1 has run).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
@@ -33,14 +34,58 @@ def events() -> pd.DataFrame:
     return pd.read_csv(DATA_DIR / "events_2025.csv")
 
 
-def event_month(text: str) -> int:
-    """Month of the one event whose name contains `text`."""
-    rows = events()[events()["event"].str.contains(text, regex=False)]
-    if len(rows) != 1:
-        raise LookupError(f"expected one event matching {text!r}, found {len(rows)}")
-    return month_of(rows["date"].iloc[0])
-
-
 SINALOA_SPLIT = "Sinaloa Cartel internal war begins"
 CHAPITOS = "Los Chapitos"
 MAYOS = "La Mayiza (Mayos)"
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """One change the record makes: `kind` names the dial or action, `value` its new level."""
+
+    month: int
+    kind: str
+    value: float
+    label: str
+
+
+# Which rows of events_2025.csv act, as what. Rows left out are context (the paused February
+# tariff, the threat of 30% that never took effect, strike tallies, overdose series).
+# The tariff row's details: once goods compliant with the USMCA were exempted (2025-03-06),
+# "about half of Mexican imports stayed tariffed".
+USMCA_EXEMPT_SHARE_2025 = 0.5
+ACTING_EVENTS = (
+    ("Ismael 'El Mayo' Zambada arrested", "leader_arrest", None),
+    (SINALOA_SPLIT, "sinaloa_split", None),
+    ("US FTO/SDGT designation of 6 Mexican cartels", "designation", 1.0),
+    ("25% fentanyl tariff takes effect", "tariff_rate", "number"),
+    ("25% fentanyl tariff takes effect", "usmca_exempt_share", USMCA_EXEMPT_SHARE_2025),
+    ("Supreme Court strikes down IEEPA tariffs", "tariff_rate", 0.0),
+    ("First US strike on an alleged drug boat", "maritime_posture", 2.0),
+    ("Mexico transfers 29 cartel figures", "transfer", "number"),
+    ("Mexico transfers 26 cartel figures", "transfer", "number"),
+    ("Mexico transfers 37 more", "transfer", "number"),
+    ("Killing of Uruapan mayor Carlos Manzo", "news_shock", 1.0),
+)
+
+
+def parse_number(text: str) -> float:
+    """'25%' → 0.25, '29' → 29."""
+    text = str(text).strip()
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+
+@cache
+def recorded_events() -> tuple[RecordedEvent, ...]:
+    """The acting events in date order."""
+    recorded = []
+    for prefix, kind, value in ACTING_EVENTS:
+        rows = events()[events()["event"].str.startswith(prefix)]
+        if len(rows) != 1:
+            raise LookupError(f"events_2025.csv: expected one row starting {prefix!r}")
+        row = rows.iloc[0]
+        level = parse_number(row["number"]) if value == "number" else value
+        recorded.append(
+            RecordedEvent(month_of(row["date"]), kind, float(level or 0.0), row["event"])
+        )
+    return tuple(sorted(recorded, key=lambda e: (e.month, e.kind)))

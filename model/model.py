@@ -13,11 +13,13 @@ import mesa
 import numpy as np
 
 from mxstab.agents.cartel import Cartel
+from mxstab.agents.mexican_government import MexicanGovernment
 from mxstab.agents.municipality import Municipality
+from mxstab.agents.us_government import USGovernment
 from mxstab.model.config import Config
 from mxstab.model.grid import load_grid
 from mxstab.model.groups import CJNG, NORESTE, SINALOA, initial_groups, strength_by_state
-from mxstab.model.history import CHAPITOS, MAYOS, SINALOA_SPLIT, event_month
+from mxstab.model.history import CHAPITOS, MAYOS, recorded_events
 from mxstab.model.kernels import contagion
 from mxstab.model.membership import integrate_month
 from mxstab.model.population import cell_population
@@ -35,6 +37,10 @@ NATIONAL_COLUMNS = (
     "cartels_active",
     "recruits",
     "arrests",
+    "tariff_rate",
+    "maritime_posture",
+    "escalation_level",
+    "transfers",
 )
 STATE_COLUMNS = ("state", "homicides", "homicide_rate")
 MONTHS_BEFORE_START = 24  # the published fit starts in 2022; the model in January 2024
@@ -70,8 +76,11 @@ class MxStabModel(mesa.Model):
         rows, cols = np.nonzero(self.grid.mexico)
         Municipality.create_agents(self, len(rows), rows, cols)
 
+        self.us = USGovernment(self)
+        self.mexico = MexicanGovernment(self)
         self.init_violence()
-        self.schedule_event(self.sinaloa_split, at=event_month(SINALOA_SPLIT))
+        for month in sorted({event.month for event in recorded_events()}):
+            self.schedule_event(self.replay_history, at=month)
         self.national: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
             model_reporters={name: self.national_value(name) for name in NATIONAL_COLUMNS},
@@ -138,8 +147,27 @@ class MxStabModel(mesa.Model):
         )
         for splinter in splinters:
             self.cartels[splinter.index] = splinter
-        self.event_log.append((self.month + 1, f"{name} loses its leader and splits"))
+        self.event_log.append((self.steps, f"{name} loses its leader and splits"))
         return splinters
+
+    def replay_history(self) -> None:
+        """Apply the recorded events of the month about to run (Mesa fires this at its time)."""
+        month = self.steps
+        for event in recorded_events():
+            if event.month != month:
+                continue
+            if event.kind == "sinaloa_split":
+                self.sinaloa_split()
+            elif event.kind == "transfer":
+                self.mexico.transfer(int(event.value))
+            elif event.kind != "leader_arrest":
+                self.us.set_dial(event.kind, event.value)
+            detail = (
+                ""
+                if event.kind in ("sinaloa_split", "leader_arrest")
+                else (f" ({event.kind} = {event.value:g})")
+            )
+            self.event_log.append((month, event.label + detail))
 
     def group_index(self, name: str) -> int:
         return self.groups.names.index(name)
@@ -149,14 +177,12 @@ class MxStabModel(mesa.Model):
         with the CJNG and Mayos with the CDN (DEA 2025, as in the presence table's notes)."""
         sinaloa = self.cartels[self.group_index(SINALOA)]
         if not sinaloa.active:
-            self.event_log.append((self.month + 1, f"{SINALOA} already fragmented: no split"))
             return
         chapitos, mayos = sinaloa.split([CHAPITOS, MAYOS], self.splinter_rivalry())
         for splinter in (chapitos, mayos):
             self.cartels[splinter.index] = splinter
         self.groups.ally(chapitos.index, self.group_index(CJNG))
         self.groups.ally(mayos.index, self.group_index(NORESTE))
-        self.event_log.append((self.month + 1, f"{SINALOA} splits into {CHAPITOS} and {MAYOS}"))
 
     # --- violence -----------------------------------------------------------------------------
 
@@ -236,8 +262,13 @@ class MxStabModel(mesa.Model):
             "cartels_active": int((members >= 1.0).sum()),
             "recruits": float(flows.recruits.sum()),
             "arrests": float(flows.arrests.sum()),
+            "tariff_rate": self.us.tariff_rate,
+            "maritime_posture": self.us.maritime_posture,
+            "escalation_level": self.us.escalation_level,
+            "transfers": self.mexico.transfers_this_month,
         }
         self.datacollector.collect(self)
+        self.mexico.end_month()
         state = self.grid.state.ravel()
         homicides = np.bincount(state, weights=self.homicides.ravel(), minlength=33)
         people = np.bincount(state, weights=self.population.ravel(), minlength=33)

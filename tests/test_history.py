@@ -1,0 +1,44 @@
+"""The recorded past replayed through Mesa's event scheduling, then the last posture kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from mxstab.experiments.run import run_model
+from mxstab.model.config import Config
+from mxstab.model.history import month_label, month_of, recorded_events
+
+
+def test_months_count_from_january_2024():
+    assert month_of("2024-01-31") == 0
+    assert month_of("2024-09-09") == 8
+    assert month_of("2026-04-01") == 27
+    assert month_label(27) == "2026-04"
+
+
+@pytest.fixture(scope="module")
+def replay():
+    return run_model(Config(), seed=0, months=40)
+
+
+def test_dials_follow_the_record_then_keep_the_last_posture(replay):
+    national = replay.national.set_index("month")
+    assert (national.loc[:13, "tariff_rate"] == 0).all(), "the February 2025 tariff was paused"
+    assert (national.loc[14:24, "tariff_rate"] == 0.25).all(), "in force from 2025-03-04"
+    assert (national.loc[25:, "tariff_rate"] == 0).all(), "struck down 2026-02-20"
+    assert (national.loc[:19, "maritime_posture"] == 1).all()
+    assert (national.loc[20:, "maritime_posture"] == 2).all(), "boat strikes from 2025-09-02 on"
+    assert (national["escalation_level"] == 0).all(), "no force on Mexican soil on the record"
+    assert replay.model.us.usmca_exempt_share == 0.5
+
+
+def test_transfers_add_up_to_the_recorded_92(replay):
+    transfers = replay.national.set_index("month")["transfers"]
+    assert transfers.sum() == 92, "cumulative 92 under Sheinbaum (events_2025.csv)"
+    assert transfers[transfers > 0].to_dict() == {13: 29, 19: 26, 24: 37}
+
+
+def test_every_acting_event_is_logged_at_its_month(replay):
+    logged = {(month, text.split(" (")[0]) for month, text in replay.model.event_log}
+    for event in recorded_events():
+        assert (event.month, event.label.split(" (")[0]) in logged, event
