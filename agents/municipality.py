@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
+
+from mxstab.model.kernels import spread_to_neighbours
 
 if TYPE_CHECKING:
     from mxstab.model.model import MxStabModel
@@ -31,6 +34,32 @@ class Municipality(mesa.Agent):
         return float(self.model.homicides[self.row, self.col])
 
     @property
+    def corruption(self) -> float:
+        return float(self.model.corruption[self.row, self.col])
+
+    @property
     def holder(self) -> int:
         """Index of the group holding the cell (-1: none)."""
         return int(self.model.owner[self.row, self.col])
+
+    @staticmethod
+    def displace(model: MxStabModel) -> tuple[np.ndarray, np.ndarray, float]:
+        """All municipalities at once: people leave in proportion to m0·σ((v − v*)/s) of the
+        smoothed rate v of expected homicides (the violence people see coming, not one month's
+        draw); a share heads to US-border cells, the rest to the Moore neighbours by population.
+        Returns the (left, arrived) rasters, which conserve people, and the number heading north."""
+        p = model.config.displacement
+        mexico = model.grid.mexico
+        people = np.where(mexico, model.population, 0.0)
+        rate = np.divide(model.level * 12e5, people, out=np.zeros_like(people), where=people > 0)
+        model.smoothed_rate = (1 - p.smoothing) * model.smoothed_rate + p.smoothing * rate
+        share = p.rate / (1 + np.exp(-(model.smoothed_rate - p.threshold_rate) / p.width_rate))
+        leaving = np.where(mexico, share * people, 0.0)
+        north = leaving * p.north_share
+        nearby = leaving - north
+        arrived = spread_to_neighbours(nearby, people, mexico, 1.0, model.arrivals, model.scratch)
+        nearby[(nearby > 0) & (model.scratch == 0)] = 0.0  # no populated neighbour to go to
+        border = model.grid.border_us & (people > 0)
+        arrived = arrived.copy()
+        arrived[border] += north.sum() * people[border] / people[border].sum()
+        return north + nearby, arrived, float(north.sum())

@@ -112,6 +112,74 @@ class Violence(Section):
     )
 
 
+class Routes(Section):
+    """Land routes to the crossings (Dell 2015); cost factors per cell, split by a logit."""
+
+    rival_cost: float = param(
+        1.0,
+        0,
+        20,
+        "× length",
+        "extra cost of crossing a cell on a front between rivals (assumption, to calibrate)",
+    )
+    logit_scale_km: float = param(
+        200.0, 1, 5_000, "km", "cost difference that changes a crossing's odds by e (assumption)"
+    )
+    pacific_share: float = param(
+        0.72,
+        0,
+        1,
+        "share",
+        "cocaine by sea through the Eastern Pacific (CCDB 2015; rest Caribbean)",
+    )
+
+
+class Corruption(Section):
+    """Per-cell corruption κ in [0, 1]: grows with flow and control where governance is weak."""
+
+    growth: float = param(
+        0.05,
+        0,
+        1,
+        "1/month",
+        "growth at the busiest cell, full control, no governance (assumption)",
+    )
+    diffusion: float = param(0.1, 0, 1, "1/month", "pull towards the neighbours' mean (assumption)")
+    decay: float = param(
+        0.05, 0, 1, "1/month", "fall per unit of anti-corruption effort (assumption)"
+    )
+    anticorruption: float = param(
+        1.0, 0, 10, "× baseline", "Mexico's anti-corruption effort (1 = the 2024 level)"
+    )
+    governance: float = param(
+        0.5, 0, 1, "index", "municipal governance capacity, uniform (assumption: no index shipped)"
+    )
+
+
+class Displacement(Section):
+    """Out-migration from violent cells, part of it toward the US border."""
+
+    rate: float = param(
+        0.0002,
+        0,
+        0.1,
+        "1/month",
+        "share leaving a cell per month at the violence threshold (assumption, to calibrate)",
+    )
+    threshold_rate: float = param(
+        100.0, 0, 1_000, "per 100k per year", "smoothed homicide rate where leaving is half-likely"
+    )
+    width_rate: float = param(
+        25.0, 1, 500, "per 100k per year", "spread of the logistic around the threshold"
+    )
+    north_share: float = param(
+        0.2, 0, 1, "share", "of the displaced heading to US-border cells (assumption)"
+    )
+    smoothing: float = param(
+        0.3, 0.01, 1, "per month", "weight of the latest month in the smoothed rate"
+    )
+
+
 class Config(Section):
     """The whole parameter set of one run."""
 
@@ -119,6 +187,9 @@ class Config(Section):
     territory: Territory = Territory()
     leadership: Leadership = Leadership()
     violence: Violence = Violence()
+    routes: Routes = Routes()
+    corruption: Corruption = Corruption()
+    displacement: Displacement = Displacement()
 
     def with_overrides(self, overrides: dict[str, Any]) -> Config:
         """A copy with dotted-key overrides applied and validated (ConfigError names the field)."""

@@ -29,16 +29,15 @@ def neighbour_sum_reference(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return sum(_shifted(masked, dr, dc) for dr, dc in MOORE)
 
 
-# --- contagion of homicides (Osorio 2015): only excess spreads, in counts -----------------------
+# --- spreading counts to neighbours: contagion of excess homicides, displaced people -------------
 
 
-def contagion_reference(
+def spread_reference(
     excess: np.ndarray, population: np.ndarray, mask: np.ndarray, beta: float
 ) -> np.ndarray:
-    """Deaths induced in each cell by last month's excess in its neighbours.
-
-    Cell j's excess e_j induces β·e_j deaths among its masked neighbours, split by population:
-    induced_i = β Σ_{j∈N(i)} e_j · P_i / Σ_{k∈N(j)} P_k.
+    """What each cell receives when every cell j sends β·e_j to its masked neighbours, split by
+    their population: r_i = β Σ_{j∈N(i)} e_j · P_i / Σ_{k∈N(j)} P_k. For contagion e is last
+    month's excess homicides (Osorio 2015); for displacement it is the people leaving.
     """
     pop = np.where(mask, population, 0.0)
     neighbour_pop = neighbour_sum_reference(pop, mask)
@@ -83,7 +82,7 @@ def _spread_share(share, population, mask, beta, out):
             out[r, c] = beta * population[r, c] * total
 
 
-def contagion(
+def spread_to_neighbours(
     excess: np.ndarray,
     population: np.ndarray,
     mask: np.ndarray,
@@ -91,7 +90,7 @@ def contagion(
     out: np.ndarray,
     scratch: np.ndarray,
 ) -> np.ndarray:
-    """Kernel form of `contagion_reference`, writing into `out` (`scratch` is a work array)."""
+    """Kernel form of `spread_reference`, writing into `out` (`scratch` is a work array)."""
     _excess_share(excess, population, mask, scratch)
     _spread_share(scratch, population, mask, beta, out)
     return out

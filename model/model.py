@@ -1,8 +1,9 @@
 """The Mesa model: wiring of state, agents and rules; `step` follows DESIGN's step order.
 
-Implemented so far: cartels (membership, fragmentation), violence (background, conflict,
-contagion) and the recorded Sinaloa split. The mechanisms still to come (US posture, Mexican
-allocation, maritime, routes, municipalities' choices, corruption) slot into `step` in its order.
+Implemented so far: the recorded US posture and transfers, land routes, cartels (membership,
+fragmentation), violence (background, conflict, contagion), displacement, corruption and the
+stability index. Still to come, in their place in `step`: the adaptive governments' choices,
+maritime interdiction and strikes, and mayors' choices (plata o plomo).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from mxstab.model.config import Config
 from mxstab.model.grid import load_grid
 from mxstab.model.groups import CJNG, NORESTE, SINALOA, initial_groups, strength_by_state
 from mxstab.model.history import CHAPITOS, MAYOS, recorded_events
-from mxstab.model.kernels import contagion
+from mxstab.model.kernels import corruption_step, spread_to_neighbours
 from mxstab.model.membership import integrate_month
 from mxstab.model.population import cell_population
+from mxstab.model.routes import road_graph, route_flows
+from mxstab.model.stability import stability_index
 from mxstab.model.states import state_table
 from mxstab.model.territory import Fronts, initial_owner, place_pair_deaths
 
@@ -41,8 +44,21 @@ NATIONAL_COLUMNS = (
     "maritime_posture",
     "escalation_level",
     "transfers",
+    "displaced",
+    "displaced_to_border",
+    "corruption",
+    "stability_index",
 )
-STATE_COLUMNS = ("state", "homicides", "homicide_rate")
+STATE_COLUMNS = (
+    "state",
+    "homicides",
+    "homicide_rate",
+    "corruption",
+    "stability_index",
+    "displaced",
+)
+LAB_STATES = (25, 14, 16, 26, 10)  # Sinaloa, Jalisco, Michoacán, Sonora, Durango (MECHANICS)
+CORRUPTION_SETTLE_MONTHS = 600
 MONTHS_BEFORE_START = 24  # the published fit starts in 2022; the model in January 2024
 
 
@@ -78,6 +94,8 @@ class MxStabModel(mesa.Model):
 
         self.us = USGovernment(self)
         self.mexico = MexicanGovernment(self)
+        self.init_routes()
+        self.init_corruption()
         self.init_violence()
         for month in sorted({event.month for event in recorded_events()}):
             self.schedule_event(self.replay_history, at=month)
@@ -102,38 +120,100 @@ class MxStabModel(mesa.Model):
     # --- step: DESIGN's order ---------------------------------------------------------------
 
     def step(self) -> None:
+        self.land_routes()
         self.cartels_act()
         self.violence_happens()
+        self.municipalities_act()
         self.diffuse()
         self.measure()
 
+    # --- land routes and flows ------------------------------------------------------------------
+
+    def init_routes(self) -> None:
+        """Sources: fentanyl from every cell of the lab states; cocaine landing on the coasts,
+        split between the basins as CCDB 2015 gives (uniform within a basin until the maritime
+        model places landings). Each commodity's load adds up to 1: flows are shares."""
+        grid = self.grid
+        self.roads = road_graph(grid.resolution)
+        cells = self.roads.cells
+        labs = np.isin(grid.state.ravel()[cells], LAB_STATES).astype(float)
+        pacific = grid.coast_pacific.ravel()[cells].astype(float)
+        gulf = grid.coast_gulf.ravel()[cells].astype(float)
+        share = self.config.routes.pacific_share
+        self.loads = {
+            "fentanyl": labs / labs.sum(),
+            "cocaine": share * pacific / pacific.sum() + (1 - share) * gulf / gulf.sum(),
+        }
+        node = np.full(grid.state.size, -1)
+        node[cells] = np.arange(cells.size)
+        cols = grid.shape[1]
+        self.crossings = np.array(
+            [node[p.row * cols + p.col] for p in grid.points if p.kind == "border_crossing"]
+        )
+        self.routes_stale = True
+        self.land_routes()
+
+    def land_routes(self) -> None:
+        """Recompute flows when costs changed: a cell on a front between rivals costs more."""
+        if not self.routes_stale:
+            return
+        factor = np.ones(self.grid.shape)
+        factor.ravel()[np.unique(self.fronts.cell)] += self.config.routes.rival_cost
+        weights = self.roads.edge_costs(factor)
+        through = np.zeros(self.roads.nodes)
+        for load in self.loads.values():
+            flow, _ = route_flows(
+                self.roads, weights, self.crossings, load, self.config.routes.logit_scale_km
+            )
+            through += flow / len(self.loads)
+        self.flow = np.zeros(self.grid.shape)
+        self.flow.ravel()[self.roads.cells] = through / through.max()
+        self.routes_stale = False
+
     # --- cartels ------------------------------------------------------------------------------
 
-    def advance_membership(self, months: int):
-        """Integrate the membership equation over `months`; return the last month's flows."""
+    def membership_month(self, arrest_pressure: float = 1.0):
+        """(members, flows) one month on from now; arrests scale with `arrest_pressure`."""
         m = self.config.membership
-        ones = np.ones(len(self.groups.members))
-        flows = None
+        recruitment = np.ones(len(self.groups.members))
+        return integrate_month(
+            self.groups.members,
+            recruitment,
+            arrest_pressure,
+            self.groups.rivalry,
+            m.rho,
+            m.eta,
+            m.theta,
+            m.omega,
+            m.substeps,
+        )
+
+    def advance_membership(self, months: int) -> None:
         for _ in range(months):
-            self.groups.members, flows = integrate_month(
-                self.groups.members,
-                ones,
-                1.0,
-                self.groups.rivalry,
-                m.rho,
-                m.eta,
-                m.theta,
-                m.omega,
-                m.substeps,
-            )
-        return flows
+            self.groups.members, _ = self.membership_month()
+
+    def arrest_pressure(self) -> float:
+        """m_t: arrests fall with corruption where members are, 1 at the 2024 baseline."""
+        if not self.config.membership.spatial:
+            return 1.0
+        return (1 - self.member_corruption()) / (1 - self.corruption_2024)
+
+    def member_corruption(self) -> float:
+        """Member-weighted mean corruption: each group's mean over the cells it holds."""
+        held = self.owner >= 0
+        groups = len(self.groups.members)
+        cells = np.bincount(self.owner[held], minlength=groups)
+        kappa = np.bincount(self.owner[held], weights=self.corruption[held], minlength=groups)
+        mean = np.divide(kappa, cells, out=np.zeros(groups), where=cells > 0)
+        return float((mean * self.groups.members).sum() / self.groups.members.sum())
 
     def cartels_act(self) -> None:
-        self.flows = self.advance_membership(1)
+        self.groups.members, self.flows = self.membership_month(self.arrest_pressure())
 
     def set_territory(self, owner: np.ndarray) -> None:
         self.owner = owner
         self.fronts = Fronts.of(owner)
+        self.routes_stale = True
 
     def splinter_rivalry(self) -> float:
         """K between splinters of one parent (calibrated on the kingpin-removal literature)."""
@@ -199,18 +279,7 @@ class MxStabModel(mesa.Model):
     def init_violence(self) -> None:
         """Background per state = its 2023 monthly count less the conflict deaths the groups make
         there at the start, spread by population; a cell's expected level is its start level."""
-        m = self.config.membership
-        _, flows = integrate_month(
-            self.groups.members,
-            np.ones(len(self.groups.members)),
-            1.0,
-            self.groups.rivalry,
-            m.rho,
-            m.eta,
-            m.theta,
-            m.omega,
-            m.substeps,
-        )
+        _, flows = self.membership_month()
         conflict = self.conflict_raster(flows.pair_deaths)
         state = self.grid.state
         monthly = np.concatenate([[0.0], state_table()["homicides_2023"].to_numpy(float) / 12])
@@ -221,7 +290,11 @@ class MxStabModel(mesa.Model):
         self.expected = self.background + conflict
         self.induced_expected = np.zeros(self.grid.shape)
         self.homicides = np.zeros(self.grid.shape)
-        self.scratch = np.zeros(self.grid.shape)
+        people = np.maximum(self.population, 1.0)
+        self.smoothed_rate = np.where(self.grid.mexico, self.expected * 12e5 / people, 0.0)
+        self.left = np.zeros(self.grid.shape)
+        self.arrived = np.zeros(self.grid.shape)
+        self.heading_north = 0.0
 
     def violence_happens(self) -> None:
         """This month's homicides: background and induced deaths drawn as counts, conflict deaths
@@ -233,11 +306,40 @@ class MxStabModel(mesa.Model):
         self.homicides = self.background_deaths + self.conflict + self.induced
         self.population = np.maximum(self.population - self.homicides, 0.0)
 
+    # --- municipalities ------------------------------------------------------------------------
+
+    def municipalities_act(self) -> None:
+        """Displacement (mayors' plata o plomo joins here with the policies work)."""
+        self.left, self.arrived, self.heading_north = Municipality.displace(self)
+        self.population += self.arrived - self.left
+
+    # --- diffusion kernels ----------------------------------------------------------------------
+
+    def init_corruption(self) -> None:
+        """No corruption data ships: start from the level the 2024 flows and control sustain
+        (the rule run to rest), so the baseline is stationary and policies move it."""
+        self.scratch = np.zeros(self.grid.shape)
+        self.arrivals = np.zeros(self.grid.shape)
+        self.corruption = np.zeros(self.grid.shape)
+        for _ in range(CORRUPTION_SETTLE_MONTHS):
+            self.spread_corruption()
+        self.corruption_2024 = self.member_corruption()
+
+    def spread_corruption(self) -> None:
+        """κ grows with flow and control where governance is weak, diffuses, and falls with
+        anti-corruption effort (MECHANICS)."""
+        c = self.config.corruption
+        control = (self.owner >= 0).astype(float)
+        growth = c.growth * self.flow * control * (1 - c.governance)
+        decay = np.full(self.grid.shape, c.decay * c.anticorruption)
+        corruption_step(self.corruption, growth, decay, c.diffusion, self.grid.mexico, self.scratch)
+        self.corruption, self.scratch = self.scratch, self.corruption
+
     def diffuse(self) -> None:
         """Contagion: the expected level's rise above a cell's start level induces deaths among
         its neighbours next month (only excess spreads, a fall stays local)."""
         excess = np.maximum(self.level - self.expected, 0.0)
-        contagion(
+        spread_to_neighbours(
             excess,
             self.population,
             self.grid.mexico,
@@ -245,6 +347,7 @@ class MxStabModel(mesa.Model):
             self.induced_expected,
             self.scratch,
         )
+        self.spread_corruption()
 
     # --- metrics ------------------------------------------------------------------------------
 
@@ -252,6 +355,8 @@ class MxStabModel(mesa.Model):
         population = self.population.sum()
         flows = self.flows
         members = self.groups.members
+        self.stability = stability_index(self)
+        people = np.where(self.grid.mexico, self.population, 0.0)
         self.national = {
             "homicides": float(self.homicides.sum()),
             "homicide_rate": float(self.homicides.sum() * 12 / population * 1e5),
@@ -266,12 +371,23 @@ class MxStabModel(mesa.Model):
             "maritime_posture": self.us.maritime_posture,
             "escalation_level": self.us.escalation_level,
             "transfers": self.mexico.transfers_this_month,
+            "displaced": float(self.left.sum()),
+            "displaced_to_border": self.heading_north,
+            "corruption": float((self.corruption * people).sum() / people.sum()),
+            "stability_index": float((self.stability * people).sum() / people.sum()),
         }
         self.datacollector.collect(self)
         self.mexico.end_month()
         state = self.grid.state.ravel()
-        homicides = np.bincount(state, weights=self.homicides.ravel(), minlength=33)
-        people = np.bincount(state, weights=self.population.ravel(), minlength=33)
+
+        def by_state(values: np.ndarray) -> np.ndarray:
+            return np.bincount(state, weights=values.ravel(), minlength=33)
+
+        residents = by_state(people)
+        homicides = by_state(self.homicides)
+        corruption = by_state(self.corruption * people) / residents.clip(min=1)
+        stability = by_state(self.stability * people) / residents.clip(min=1)
+        displaced = by_state(self.left)
         for code in range(1, 33):
             self.datacollector.add_table_row(
                 "states",
@@ -279,6 +395,9 @@ class MxStabModel(mesa.Model):
                     "month": self.month,
                     "state": code,
                     "homicides": float(homicides[code]),
-                    "homicide_rate": float(homicides[code] * 12 / people[code] * 1e5),
+                    "homicide_rate": float(homicides[code] * 12 / residents[code] * 1e5),
+                    "corruption": float(corruption[code]),
+                    "stability_index": float(stability[code]),
+                    "displaced": float(displaced[code]),
                 },
             )

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from numba import njit
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from mxstab.model.grid import Grid, haversine_km
+from mxstab.model.grid import Grid, haversine_km, load_grid
 from mxstab.model.kernels import MOORE
 
 
@@ -72,6 +73,11 @@ class RoadGraph:
         return sparse.csr_matrix((weights, (self.tail, self.head)), shape=(self.nodes, self.nodes))
 
 
+@cache
+def road_graph(resolution: float) -> RoadGraph:
+    return RoadGraph.of(load_grid(resolution))
+
+
 def costs_to(graph: RoadGraph, weights: np.ndarray, targets: np.ndarray):
     """Least cost from every node to each target and the next node on the way: (k, n) arrays.
 
@@ -115,7 +121,8 @@ def logit_split(dist: np.ndarray, scale_km: float) -> np.ndarray:
     """Share of each source's load sent to each target, ∝ exp(−cost / scale) over reachable ones."""
     finite = np.isfinite(dist)
     best = np.where(finite, dist, np.inf).min(axis=0)
-    utility = np.where(finite, -(dist - best) / scale_km, -np.inf)
+    gap = np.where(finite, dist, 0.0) - np.where(np.isfinite(best), best, 0.0)
+    utility = np.where(finite, -gap / scale_km, -np.inf)
     weight = np.exp(utility)
     total = weight.sum(axis=0)
     return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)

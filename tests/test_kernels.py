@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from mxstab.model.grid import load_grid
 from mxstab.model.kernels import (
-    contagion,
-    contagion_reference,
     corruption_reference,
     corruption_step,
     neighbour_sum_reference,
+    spread_reference,
+    spread_to_neighbours,
 )
 from mxstab.model.population import cell_population
 
@@ -29,14 +29,14 @@ def random_fields(seed: int, shape: tuple[int, int]):
 
 def run_contagion(excess, population, mask, beta):
     out, scratch = np.empty_like(excess), np.empty_like(excess)
-    return contagion(excess, population, mask, beta, out, scratch)
+    return spread_to_neighbours(excess, population, mask, beta, out, scratch)
 
 
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), rows=st.integers(1, 30), cols=st.integers(1, 30))
 def test_contagion_kernel_equals_reference(seed, rows, cols):
     mask, population, excess, _ = random_fields(seed, (rows, cols))
-    expected = contagion_reference(excess, population, mask, 0.3)
+    expected = spread_reference(excess, population, mask, 0.3)
     np.testing.assert_allclose(run_contagion(excess, population, mask, 0.3), expected, rtol=1e-9)
 
 
