@@ -42,8 +42,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 venv: $(VENV)/.installed-test
 
 run: $(VENV)/.installed-run
-	$(VENV)/bin/mxstab map --resolution 0.25 --layer homicide_rate --out $(OUT)/map_homicide_rate.png
-	$(VENV)/bin/mxstab info --resolution 0.25
+	$(VENV)/bin/mxstab run --scenario baseline --months 40 --seed 0 --out $(OUT)/baseline
 
 test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
+from mxstab.agents.municipality import Municipality
 from mxstab.experiments.run import run_model
 from mxstab.model.config import Config
 from mxstab.model.states import state_table
@@ -144,3 +145,15 @@ def test_displaced_people_are_conserved_and_some_reach_the_border():
     assert model.left.sum() == pytest.approx(model.arrived.sum(), rel=1e-9)
     share = result.national["displaced_to_border"] / result.national["displaced"]
     assert share.iloc[-1] == pytest.approx(model.config.displacement.north_share, rel=0.05)
+
+
+def test_the_fine_grid_runs_with_the_same_accounting():
+    result = run_model(Config(), 0, 3, resolution=0.1)
+    national, states = result.national, result.states
+    assert list(national["month"]) == [0, 1, 2]
+    assert len(result.model.agents_by_type[Municipality]) == 17_390
+    np.testing.assert_allclose(
+        states.groupby("month")["homicides"].sum().to_numpy(), national["homicides"], rtol=1e-9
+    )
+    yearly = national["homicides"].mean() * 12
+    assert 0.9 * INEGI_2023[0] <= yearly <= 1.1 * INEGI_2023[1]
