@@ -1,19 +1,35 @@
 """Benchmarks: ratios measured side by side in one process (not tests; nothing here asserts).
 
-So far: the model's full step at both resolutions, and the route search's numba prototype
-against scipy on the 0.1° grid (the decision rule of the routes module).
+Each figure is documented in docs/performance.md with what limits it.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import numpy as np
+from numba import njit, prange
 
 from mxstab.model.config import Config
 from mxstab.model.grid import load_grid
+from mxstab.model.kernels import (
+    corruption_reference,
+    corruption_step,
+    spread_reference,
+    spread_to_neighbours,
+)
 from mxstab.model.model import MxStabModel
 from mxstab.model.routes import RoadGraph, costs_to, dijkstra_numba
+
+# Bytes one contagion + corruption step moves per cell, each array counted once per pass it is
+# read or written (no write-allocate): contagion pass 1 reads excess, population (8 + 8) and the
+# mask (1) and writes the share (8); pass 2 reads the share, population, mask and writes the
+# induced deaths (8 + 8 + 1 + 8); corruption reads κ, growth, decay, mask and writes κ'
+# (8 + 8 + 8 + 1 + 8). See docs/performance.md.
+DIFFUSION_BYTES_PER_CELL = (8 + 8 + 1 + 8) + (8 + 8 + 1 + 8) + (8 + 8 + 8 + 1 + 8)
+TRIAD_BYTES_PER_ELEMENT = 3 * 8
 
 
 def median_seconds(action, repeats: int) -> float:
@@ -25,11 +41,71 @@ def median_seconds(action, repeats: int) -> float:
     return float(np.median(times))
 
 
-def step_ms(resolution: float, steps: int) -> float:
-    """Median full model step, after a warm-up step (JIT and first-touch excluded)."""
+@njit(cache=True, parallel=True)
+def triad(a, b, c, scalar):
+    for i in prange(a.size):
+        a[i] = b[i] + scalar * c[i]
+
+
+def roofline_gbs(repeats: int) -> float:
+    """Streaming triad a = b + s·c over arrays far larger than the caches."""
+    n = 1 << 25
+    a, b, c = np.empty(n), np.random.default_rng(0).random(n), np.random.default_rng(1).random(n)
+    triad(a, b, c, 3.0)
+    return TRIAD_BYTES_PER_ELEMENT * n / median_seconds(lambda: triad(a, b, c, 3.0), repeats) / 1e9
+
+
+def diffusion_fields(side: int):
+    rng = np.random.default_rng(7)
+    mask = rng.random((side, side)) < 0.8
+    fields = {
+        "mask": mask,
+        "excess": np.where(mask, rng.exponential(1.0, (side, side)), 0.0),
+        "population": np.where(mask, rng.integers(0, 50_000, (side, side)), 0).astype(float),
+        "kappa": np.where(mask, rng.random((side, side)), 0.0),
+        "growth": rng.random((side, side)) * 0.05,
+        "decay": rng.random((side, side)) * 0.05,
+    }
+    return fields
+
+
+def diffusion_kernels(f, out, scratch, corrupted) -> None:
+    spread_to_neighbours(f["excess"], f["population"], f["mask"], 0.3, out, scratch)
+    corruption_step(f["kappa"], f["growth"], f["decay"], 0.1, f["mask"], corrupted)
+
+
+def diffusion_references(f) -> None:
+    spread_reference(f["excess"], f["population"], f["mask"], 0.3)
+    corruption_reference(f["kappa"], f["growth"], f["decay"], 0.1, f["mask"])
+
+
+def diffusion_seconds(side: int, repeats: int) -> tuple[float, float]:
+    """(kernel, numpy reference) median seconds for one contagion + corruption step."""
+    f = diffusion_fields(side)
+    buffers = [np.empty((side, side)) for _ in range(3)]
+    diffusion_kernels(f, *buffers)
+    kernel = median_seconds(lambda: diffusion_kernels(f, *buffers), repeats)
+    reference = median_seconds(lambda: diffusion_references(f), max(2, repeats // 5))
+    return kernel, reference
+
+
+def step_seconds(resolution: float, steps: int) -> tuple[float, MxStabModel]:
+    """Median full model step, after a warm-up step (JIT and first touch excluded)."""
     model = MxStabModel(Config(), seed=0, resolution=resolution)
     model.step()
-    return 1000 * median_seconds(model.step, steps)
+    return median_seconds(model.step, steps), model
+
+
+def epstein_seconds_per_agent(steps: int, side: int = 62) -> float:
+    """Mesa's own Epstein civil-violence example at a similar agent count (~2,900 agents)."""
+    from mesa.examples.advanced.epstein_civil_violence.model import (
+        EpsteinCivilViolence,
+        EpsteinScenario,
+    )
+
+    model = EpsteinCivilViolence(width=side, height=side, scenario=EpsteinScenario(rng=42))
+    model.step()
+    return median_seconds(model.step, steps) / len(model.agents)
 
 
 def route_speedup_vs_scipy(repeats: int) -> float:
@@ -54,10 +130,59 @@ def route_speedup_vs_scipy(repeats: int) -> float:
     return scipy_time / median_seconds(numba_all, repeats)
 
 
+FIRST_STEP = (
+    "import time; t = time.perf_counter()\n"
+    "from mxstab.model.model import MxStabModel\n"
+    "MxStabModel(seed=0).step()\n"
+    "print(time.perf_counter() - t)\n"
+)
+PEAK_RSS = (
+    "import resource\n"
+    "from mxstab.experiments.run import run_model\n"
+    "from mxstab.model.config import Config\n"
+    "run_model(Config(), 0, 60, resolution=0.1)\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+)
+
+
+def in_new_process(code: str) -> float:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def run_benchmarks(quick: bool) -> dict[str, float]:
     repeats = 5 if quick else 30
+    roofline = roofline_gbs(3 if quick else 10)
+    side = 512 if quick else 2048
+    kernel, reference = diffusion_seconds(side, repeats)
+    step_025, model_025 = step_seconds(0.25, repeats)
+    step_010, _ = step_seconds(0.1, repeats)
+    grid = model_025.grid
+    fields = {
+        "mask": grid.mexico,
+        "excess": np.ones(grid.shape),
+        "population": model_025.population,
+        "kappa": model_025.corruption,
+        "growth": np.full(grid.shape, 0.01),
+        "decay": np.full(grid.shape, 0.01),
+    }
+    buffers = [np.empty(grid.shape) for _ in range(3)]
+    kernel_025 = median_seconds(lambda: diffusion_kernels(fields, *buffers), repeats)
+    agents = len(model_025.agents)
+    in_new_process(FIRST_STEP)
     return {
-        "step_ms_025": step_ms(0.25, repeats),
-        "step_ms_010": step_ms(0.1, repeats),
+        "roofline_gbs": roofline,
+        "diffusion_fraction_of_roofline_2048": DIFFUSION_BYTES_PER_CELL
+        * side**2
+        / kernel
+        / 1e9
+        / roofline,
+        "diffusion_speedup_vs_numpy": reference / kernel,
         "route_speedup_vs_scipy": route_speedup_vs_scipy(3 if quick else 10),
+        "step_per_agent_vs_epstein": step_025 / agents / epstein_seconds_per_agent(repeats),
+        "step_ms_025": 1000 * step_025,
+        "step_ms_010": 1000 * step_010,
+        "step_vs_kernel_025": step_025 / kernel_025,
+        "first_step_s_cached": in_new_process(FIRST_STEP),
+        "peak_rss_mb_010": in_new_process(PEAK_RSS),
     }

@@ -205,7 +205,8 @@ class MxStabModel(mesa.Model):
         cells = np.bincount(self.owner[held], minlength=groups)
         kappa = np.bincount(self.owner[held], weights=self.corruption[held], minlength=groups)
         mean = np.divide(kappa, cells, out=np.zeros(groups), where=cells > 0)
-        return float((mean * self.groups.members).sum() / self.groups.members.sum())
+        total = self.groups.members.sum()
+        return float((mean * self.groups.members).sum() / total) if total > 0 else 0.0
 
     def cartels_act(self) -> None:
         self.groups.members, self.flows = self.membership_month(self.arrest_pressure())
