@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from mxstab.model.randomness import stream
 from mxstab.model.territory import split_territory
 
 if TYPE_CHECKING:
@@ -31,19 +32,19 @@ class Cartel(mesa.Agent):
 
     @property
     def active(self) -> bool:
-        return self.members >= 1.0
+        return bool(self.model.groups.active[self.index])
 
     def split(self, names: list[str], rivalry: float) -> list[Cartel]:
         """Fragment into splinters that divide this group's cells around seeds in its home state
-        and its members in proportion to the people on their parts; they fight each other."""
+        and its members in proportion to the people on their parts; they fight each other. The
+        seeds come from a stream of this split's own, so other splits never move them."""
         model = self.model
         parent = self.index
         count = len(model.groups.names)
         splinters = list(range(count, count + len(names)))
         core = model.grid.state == model.groups.home_state[parent]
-        owner = split_territory(
-            model.owner, parent, splinters, core, model.population, model.streams["leadership"]
-        )
+        seeds = stream(model.seed, f"split:{self.name}:{model.steps}")
+        owner = split_territory(model.owner, parent, splinters, core, model.population, seeds)
         people = np.array([model.population[owner == s].sum() for s in splinters])
         shares = people / people.sum() if people.sum() > 0 else np.full(len(names), 1 / len(names))
         model.groups.split(parent, names, shares, rivalry)

@@ -15,11 +15,9 @@ class MexicanGovernment(mesa.Agent):
     def __init__(self, model: mesa.Model) -> None:
         super().__init__(model)
         self.transfers_this_month = 0
-        self.transferred_total = 0
 
     def transfer(self, count: int) -> None:
         self.transfers_this_month += count
-        self.transferred_total += count
 
     def end_month(self) -> None:
         """After the month is measured: the next month's transfers start from zero."""

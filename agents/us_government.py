@@ -10,7 +10,6 @@ from __future__ import annotations
 import mesa
 
 MARITIME_POSTURES = ("none", "interdiction", "strikes")
-ESCALATION_LEVELS = ("none", "lab strikes", "special-operations raids", "large-scale intervention")
 
 
 class USGovernment(mesa.Agent):
@@ -41,8 +40,3 @@ class USGovernment(mesa.Agent):
             self.news_shocks += 1
         else:
             raise ValueError(f"unknown US dial {kind!r}")
-
-    @property
-    def effective_tariff(self) -> float:
-        """The rate on Mexican imports as a whole, after the USMCA exemption."""
-        return self.tariff_rate * (1 - self.usmca_exempt_share)

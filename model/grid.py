@@ -17,7 +17,6 @@ BBOX = {"lat_min": 14.0, "lat_max": 33.0, "lon_min": -118.0, "lon_max": -86.0}
 RESOLUTIONS = (0.25, 0.1)
 COUNTRIES = {"sea": 0, "MX": 1, "US": 2, "GT": 3, "BZ": 4, "other": 5}
 BASINS = {"none": 0, "pacific": 1, "gulf": 2}
-POINT_KINDS = ("seaport", "border_crossing", "airport")
 EARTH_RADIUS_KM = 6371.0088
 
 

@@ -32,6 +32,7 @@ UNIDOS = "Cárteles Unidos (CU)"
 LINEA = "La Línea / Juárez Cartel"
 TIJUANA = "Tijuana Cartel / Arellano Félix (CAF)"
 PUBLISHED_SHARES = {CJNG: 0.179, SINALOA: 0.089, FAMILIA: 0.062}
+GROUPS = 150  # the published fit's count; θ, ω and the calibration hold for it
 NAMED_RIVALRIES = (
     (CJNG, SINALOA),  # MECHANICS
     (NORESTE, GULF),  # MECHANICS
@@ -57,6 +58,12 @@ class Groups:
     home_state: np.ndarray
     members: np.ndarray
     rivalry: np.ndarray
+    alliances: np.ndarray
+
+    @property
+    def active(self) -> np.ndarray:
+        """Groups with at least one member."""
+        return self.members >= 1.0
 
     def split(self, parent: int, names: list[str], shares: np.ndarray, rivalry: float) -> list[int]:
         """Replace `parent` by splinters with `shares` of its members: they inherit its rivals and
@@ -72,14 +79,19 @@ class Groups:
         self.names = self.names + list(names)
         self.named = np.append(self.named, np.full(count, self.named[parent]))
         self.home_state = np.append(self.home_state, np.full(count, self.home_state[parent]))
+        self.alliances = np.append(self.alliances, np.full(count, self.alliances[parent]))
         self.members = np.append(self.members, self.members[parent] * np.asarray(shares))
         self.members[parent] = 0.0
         self.rivalry = k
         return new
 
     def ally(self, a: int, b: int) -> None:
-        """Allies do not fight each other."""
+        """Allies stop fighting each other, and each fights its rivals less, as K's alliance
+        term (rival + 1)/(alliances + 1) gives."""
         self.rivalry[a, b] = self.rivalry[b, a] = 0.0
+        for group in (a, b):
+            self.rivalry[group] *= (self.alliances[group] + 1) / (self.alliances[group] + 2)
+            self.alliances[group] += 1
 
 
 def size_shares(count: int, exponent: float) -> np.ndarray:
@@ -166,9 +178,9 @@ def local_fronts(names: list[str], home_state: np.ndarray, is_named: np.ndarray)
 def initial_groups(config: Membership, members_total: float) -> Groups:
     """Groups with sizes adding up to `members_total` and their sparse rivalry matrix."""
     named = named_organisations()
-    count = config.groups
+    count = GROUPS
     if count < len(named):
-        raise ValueError(f"membership.groups must be at least {len(named)} (named organisations)")
+        raise ValueError(f"need at least {len(named)} groups for the named organisations")
     local_states = local_group_states(count - len(named))
     names = [n for n, _ in named] + [f"local group {i + 1}" for i in range(count - len(named))]
     home_state = np.array([s for _, s in named] + list(local_states))
@@ -184,4 +196,4 @@ def initial_groups(config: Membership, members_total: float) -> Groups:
         alliances[[index[a], index[b]]] += 1
     rivalry = np.where(rival > 0, (rival + 1) / (alliances[:, None] + 1), 0.0)
     members = members_total * size_shares(count, config.size_exponent)
-    return Groups(names, is_named, home_state, members, config.rivalry_scale * rivalry)
+    return Groups(names, is_named, home_state, members, config.rivalry_scale * rivalry, alliances)

@@ -7,6 +7,8 @@ thread, so results do not depend on the thread count. Tests hold kernel and refe
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -136,4 +138,39 @@ def corruption_step(corruption, growth, decay, diffusion, mask, out):
             mean = total / count if count > 0 else k
             value = k + growth[r, c] * (1.0 - k) + diffusion * (mean - k) - decay[r, c] * k
             out[r, c] = min(max(value, 0.0), 1.0)
+    return out
+
+
+# --- Poisson counts by inversion: one uniform per cell, so draws are common random numbers -----
+
+
+def poisson_counts_reference(uniform: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """The count whose Poisson(mean) CDF first reaches `uniform` (scipy reference)."""
+    from scipy.stats import poisson
+
+    return poisson.ppf(uniform, mean)
+
+
+@njit(cache=True, parallel=True)
+def poisson_counts(uniform, mean, out):
+    """Kernel form of `poisson_counts_reference`: the CDF summed in log space from 0, so a change
+    of mean in one cell changes no other cell's draw (unlike a generator's Poisson sampler)."""
+    rows, cols = mean.shape
+    for r in prange(rows):
+        for c in range(cols):
+            lam = mean[r, c]
+            if lam <= 0.0:
+                out[r, c] = 0.0
+                continue
+            u = uniform[r, c]
+            log_lam = np.log(lam)
+            limit = int(lam + 40.0 * np.sqrt(lam) + 100.0)
+            cumulative = 0.0
+            k = 0
+            while k < limit:
+                cumulative += np.exp(k * log_lam - lam - math.lgamma(k + 1.0))
+                if cumulative >= u:
+                    break
+                k += 1
+            out[r, c] = k
     return out

@@ -8,8 +8,6 @@ maritime interdiction and strikes, and mayors' choices (plata o plomo).
 
 from __future__ import annotations
 
-import zlib
-
 import mesa
 import numpy as np
 
@@ -21,15 +19,16 @@ from mxstab.model.config import Config
 from mxstab.model.grid import load_grid
 from mxstab.model.groups import CJNG, NORESTE, SINALOA, initial_groups, strength_by_state
 from mxstab.model.history import CHAPITOS, MAYOS, recorded_events
-from mxstab.model.kernels import corruption_step, spread_to_neighbours
+from mxstab.model.kernels import corruption_step, poisson_counts, spread_to_neighbours
 from mxstab.model.membership import integrate_month
 from mxstab.model.population import cell_population
+from mxstab.model.randomness import stream
 from mxstab.model.routes import road_graph, route_flows
 from mxstab.model.stability import stability_index
 from mxstab.model.states import state_table
 from mxstab.model.territory import Fronts, initial_owner, place_pair_deaths
 
-STREAMS = ("territory", "violence", "contagion", "leadership")
+STREAMS = ("territory", "violence", "contagion")
 NATIONAL_COLUMNS = (
     "homicides",
     "homicide_rate",
@@ -44,6 +43,8 @@ NATIONAL_COLUMNS = (
     "maritime_posture",
     "escalation_level",
     "transfers",
+    "designation",
+    "news_shocks",
     "displaced",
     "displaced_to_border",
     "corruption",
@@ -58,13 +59,8 @@ STATE_COLUMNS = (
     "displaced",
 )
 LAB_STATES = (25, 14, 16, 26, 10)  # Sinaloa, Jalisco, Michoacán, Sonora, Durango (MECHANICS)
-CORRUPTION_SETTLE_MONTHS = 600
+CORRUPTION_REST_TOLERANCE = 1e-12
 MONTHS_BEFORE_START = 24  # the published fit starts in 2022; the model in January 2024
-
-
-def stream(seed: int, name: str) -> np.random.Generator:
-    """An independent generator per mechanism, keyed by name so streams never shift each other."""
-    return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(name.encode())]))
 
 
 class MxStabModel(mesa.Model):
@@ -144,12 +140,7 @@ class MxStabModel(mesa.Model):
             "fentanyl": labs / labs.sum(),
             "cocaine": share * pacific / pacific.sum() + (1 - share) * gulf / gulf.sum(),
         }
-        node = np.full(grid.state.size, -1)
-        node[cells] = np.arange(cells.size)
-        cols = grid.shape[1]
-        self.crossings = np.array(
-            [node[p.row * cols + p.col] for p in grid.points if p.kind == "border_crossing"]
-        )
+        self.crossings = self.roads.crossing_nodes(grid)
         self.routes_stale = True
         self.land_routes()
 
@@ -158,7 +149,8 @@ class MxStabModel(mesa.Model):
         if not self.routes_stale:
             return
         factor = np.ones(self.grid.shape)
-        factor.ravel()[np.unique(self.fronts.cell)] += self.config.routes.rival_cost
+        fighting = self.groups.rivalry[self.fronts.own, self.fronts.other] > 0
+        factor.ravel()[np.unique(self.fronts.cell[fighting])] += self.config.routes.rival_cost
         weights = self.roads.edge_costs(factor)
         through = np.zeros(self.roads.nodes)
         for load in self.loads.values():
@@ -297,12 +289,18 @@ class MxStabModel(mesa.Model):
         self.arrived = np.zeros(self.grid.shape)
         self.heading_north = 0.0
 
+    def draw_counts(self, name: str, mean: np.ndarray) -> np.ndarray:
+        """Poisson counts by inversion of one uniform per cell from the named stream, so a
+        changed mean in one cell leaves every other cell's draw as it was."""
+        uniform = self.streams[name].random(self.grid.shape)
+        return poisson_counts(uniform, mean, np.empty(self.grid.shape))
+
     def violence_happens(self) -> None:
         """This month's homicides: background and induced deaths drawn as counts, conflict deaths
         from the membership flows where rivals meet. Each death is counted once."""
         self.conflict = self.conflict_raster(self.flows.pair_deaths)
-        self.background_deaths = self.streams["violence"].poisson(self.background).astype(float)
-        self.induced = self.streams["contagion"].poisson(self.induced_expected).astype(float)
+        self.background_deaths = self.draw_counts("violence", self.background)
+        self.induced = self.draw_counts("contagion", self.induced_expected)
         self.level = self.background + self.conflict + self.induced_expected
         self.homicides = self.background_deaths + self.conflict + self.induced
         self.population = np.maximum(self.population - self.homicides, 0.0)
@@ -322,8 +320,11 @@ class MxStabModel(mesa.Model):
         self.scratch = np.zeros(self.grid.shape)
         self.arrivals = np.zeros(self.grid.shape)
         self.corruption = np.zeros(self.grid.shape)
-        for _ in range(CORRUPTION_SETTLE_MONTHS):
+        change = np.inf
+        while change > CORRUPTION_REST_TOLERANCE:
+            before = self.corruption.copy()
             self.spread_corruption()
+            change = np.abs(self.corruption - before).max()
         self.corruption_2024 = self.member_corruption()
 
     def spread_corruption(self) -> None:
@@ -337,9 +338,11 @@ class MxStabModel(mesa.Model):
         self.corruption, self.scratch = self.scratch, self.corruption
 
     def diffuse(self) -> None:
-        """Contagion: the expected level's rise above a cell's start level induces deaths among
-        its neighbours next month (only excess spreads, a fall stays local)."""
-        excess = np.maximum(self.level - self.expected, 0.0)
+        """Contagion: the rise of a cell's violence from its own sources (background and
+        conflict) above its start level induces deaths among its neighbours next month. Only
+        excess spreads, a fall stays local, and induced deaths do not spread again: the kernel
+        carries a memory of excess, not a second count of it (MECHANICS)."""
+        excess = np.maximum(self.background + self.conflict - self.expected, 0.0)
         spread_to_neighbours(
             excess,
             self.population,
@@ -365,13 +368,15 @@ class MxStabModel(mesa.Model):
             "background_homicides": float(self.background_deaths.sum()),
             "induced_homicides": float(self.induced.sum()),
             "cartel_members": float(members.sum()),
-            "cartels_active": int((members >= 1.0).sum()),
+            "cartels_active": int(self.groups.active.sum()),
             "recruits": float(flows.recruits.sum()),
             "arrests": float(flows.arrests.sum()),
             "tariff_rate": self.us.tariff_rate,
             "maritime_posture": self.us.maritime_posture,
             "escalation_level": self.us.escalation_level,
             "transfers": self.mexico.transfers_this_month,
+            "designation": int(self.us.designation),
+            "news_shocks": self.us.news_shocks,
             "displaced": float(self.left.sum()),
             "displaced_to_border": self.heading_north,
             "corruption": float((self.corruption * people).sum() / people.sum()),

@@ -1,9 +1,10 @@
 """Land routes to the US border (Dell 2015): least-cost paths on the grid, flows split by a logit.
 
 The graph joins each Mexican land cell to its Moore neighbours; an edge costs its great-circle
-length times the mean of its two cells' cost factors (1 + λ_e·enforcement + λ_r·rival control), so a
-crackdown raises cost and diverts flow (the land balloon). Shortest paths come from
-`scipy.sparse.csgraph.dijkstra`, run once per crossing on the reversed graph; a numba Dijkstra was
+length times the mean of its two cells' cost factors (the model adds `routes.rival_cost` on fronts
+between rivals; an enforcement term joins with the policy levers), so a crackdown raises cost and
+diverts flow (the land balloon). The graph is symmetric, so `scipy.sparse.csgraph.dijkstra` run
+from each crossing gives every cell's path to it; a numba Dijkstra was
 measured against it (`mxstab.model.routes.dijkstra_numba`, see docs/performance.md) and scipy kept
 unless the numba one is at least twice as fast. Each source sends its load to the crossings by a
 logit in path cost; the load then runs down each crossing's shortest-path tree.
@@ -62,6 +63,15 @@ class RoadGraph:
             np.concatenate(tails)[order],
             np.concatenate(heads)[order],
             np.concatenate(lengths)[order],
+        )
+
+    def crossing_nodes(self, grid: Grid) -> np.ndarray:
+        """Node ids of the US border crossings."""
+        node = np.full(grid.state.size, -1)
+        node[self.cells] = np.arange(self.nodes)
+        cols = grid.shape[1]
+        return np.array(
+            [node[p.row * cols + p.col] for p in grid.points if p.kind == "border_crossing"]
         )
 
     def edge_costs(self, cost_factor: np.ndarray) -> np.ndarray:

@@ -17,7 +17,6 @@ from mxstab.model.grid import DATA_DIR
 
 NATIONAL_HOMICIDES_2023 = 31_062  # INEGI EDR preliminary, published 2024-08-01
 NATIONAL_POPULATION_2020 = 126_014_024  # INEGI Censo de Población y Vivienda 2020
-HOMICIDE_SOURCES = ("observed", "derived_from_rate", "derived_residual")
 
 
 def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:

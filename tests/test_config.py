@@ -9,7 +9,7 @@ from mxstab.model.config import Config, ConfigError, field_table, parse_assignme
 
 def test_defaults_are_valid_and_calibrated_values_are_read():
     config = Config()
-    assert config.membership.groups == 150
+    assert config.membership.rho == 2.527e-3
     assert 0 < config.membership.rivalry_scale < 100
 
 

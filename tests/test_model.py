@@ -37,7 +37,9 @@ def test_national_homicides_hold_the_2023_level(baseline_year):
 
 
 def test_state_ranking_follows_the_record(baseline_year):
-    """Spearman ≥ 0.7 between simulated and observed 2023 state rates (observed rows only)."""
+    """Spearman ≥ 0.7 between simulated and observed 2023 state rates, over the states with an
+    observed count or rate (not the residual rows). The ranking enters through the initial
+    background levels; this checks that the dynamics do not scramble it."""
     _, states = baseline_year
     table = state_table()
     observed = table.index[table["homicide_source"] != "derived_residual"]
@@ -116,9 +118,9 @@ def test_invariants_for_any_valid_config(seed, beta, leaving, rho, eta, theta):
 
 def test_sinaloa_split_raises_violence_where_it_happened():
     """The recorded split (month 8): Sinaloa's monthly homicides over months 8–19 reach at least
-    1.5× their mean over months 0–7 on average over 20 seeds and in at least 85% of them (where
-    the initial territory gives the cartel little of Sinaloa the war lands elsewhere); the
-    national total moves by less than 10% on average and by at most 12% in any seed."""
+    1.5× their mean over months 0–7, as mean and median over 20 seeds (seeds whose initial
+    territory gives the cartel little of Sinaloa see the war land elsewhere); the national total
+    moves by less than 10% in every seed."""
     in_sinaloa, national = [], []
     for seed in SEEDS:
         result = run_model(Config(), seed, 20)
@@ -126,8 +128,8 @@ def test_sinaloa_split_raises_violence_where_it_happened():
         in_sinaloa.append(sinaloa.loc[8:].mean() / sinaloa.loc[:7].mean())
         total = result.national.set_index("month")["homicides"]
         national.append(total.loc[8:].mean() / total.loc[:7].mean() - 1)
-    assert np.mean(in_sinaloa) >= 1.5 and np.mean(np.array(in_sinaloa) >= 1.5) >= 0.85, in_sinaloa
-    assert abs(np.mean(national)) < 0.10 and max(np.abs(national)) < 0.12, national
+    assert np.mean(in_sinaloa) >= 1.5 and np.median(in_sinaloa) >= 1.5, in_sinaloa
+    assert max(np.abs(national)) < 0.10, national
 
 
 def test_anti_corruption_effort_lowers_corruption():
@@ -139,12 +141,20 @@ def test_anti_corruption_effort_lowers_corruption():
     assert base["corruption"].iloc[-1] == pytest.approx(base["corruption"].iloc[0], rel=0.1)
 
 
-def test_displaced_people_are_conserved_and_some_reach_the_border():
-    result = run_model(Config().with_overrides({"displacement.rate": 0.01}), 1, 6)
-    model = result.model
-    assert model.left.sum() == pytest.approx(model.arrived.sum(), rel=1e-9)
-    share = result.national["displaced_to_border"] / result.national["displaced"]
-    assert share.iloc[-1] == pytest.approx(model.config.displacement.north_share, rel=0.05)
+def test_displaced_people_are_conserved_and_the_northbound_reach_the_border():
+    from mxstab.model.model import MxStabModel
+
+    config = Config().with_overrides({"displacement.rate": 0.01})
+    model = MxStabModel(config, seed=1)
+    border = model.grid.border_us
+    for _ in range(6):
+        model.step()
+        assert model.left.sum() == pytest.approx(model.arrived.sum(), rel=1e-9)
+        assert model.heading_north > 0
+        assert model.arrived[border].sum() >= model.heading_north * (1 - 1e-9)
+        assert model.heading_north == pytest.approx(
+            model.left.sum() * config.displacement.north_share, rel=0.01
+        )
 
 
 def test_the_fine_grid_runs_with_the_same_accounting():

@@ -24,12 +24,7 @@ from mxstab.model.routes import (
 def world():
     grid = load_grid(0.25)
     graph = RoadGraph.of(grid)
-    node = np.full(grid.state.size, -1)
-    node[graph.cells] = np.arange(graph.nodes)
-    cols = grid.shape[1]
-    crossings = np.array(
-        [node[p.row * cols + p.col] for p in grid.points if p.kind == "border_crossing"]
-    )
+    crossings = graph.crossing_nodes(grid)
     return grid, graph, crossings
 
 

@@ -65,12 +65,7 @@ def world_layer(name: str, resolution: float) -> Layer:
         )
     if name == "homicide_rate":
         values = state_values(grid, states["homicide_rate_2023"].to_numpy())
-        return Layer(
-            values,
-            "homicides per 100k, 2023 (INEGI; some derived)",
-            "Reds",
-            mcolors.Normalize(0, 120),
-        )
+        return rate_layer(values, "homicides per 100k, 2023 (INEGI; some derived)")
     if name == "cartel":
         counts = organisations_per_state().to_numpy()
         return Layer(
