@@ -49,22 +49,31 @@ def spread_reference(
     return np.where(mask, beta * pop * neighbour_sum_reference(share, mask), 0.0)
 
 
+@njit(cache=True, inline="always")
+def _masked_neighbours(values, mask, r, c):
+    """(sum, count) of `values` over the masked Moore neighbours of (r, c), in MOORE order."""
+    rows, cols = values.shape
+    total = 0.0
+    count = 0
+    for dr in range(-1, 2):
+        for dc in range(-1, 2):
+            rr, cc = r + dr, c + dc
+            if (dr or dc) and 0 <= rr < rows and 0 <= cc < cols and mask[rr, cc]:
+                total += values[rr, cc]
+                count += 1
+    return total, count
+
+
 @njit(cache=True, parallel=True)
 def _excess_share(excess, population, mask, share):
     rows, cols = excess.shape
     for r in prange(rows):
         for c in range(cols):
             share[r, c] = 0.0
-            if not mask[r, c]:
-                continue
-            total = 0.0
-            for dr in range(-1, 2):
-                for dc in range(-1, 2):
-                    rr, cc = r + dr, c + dc
-                    if (dr or dc) and 0 <= rr < rows and 0 <= cc < cols and mask[rr, cc]:
-                        total += population[rr, cc]
-            if total > 0.0:
-                share[r, c] = excess[r, c] / total
+            if mask[r, c]:
+                total, _ = _masked_neighbours(population, mask, r, c)
+                if total > 0.0:
+                    share[r, c] = excess[r, c] / total
 
 
 @njit(cache=True, parallel=True)
@@ -72,16 +81,10 @@ def _spread_share(share, population, mask, beta, out):
     rows, cols = share.shape
     for r in prange(rows):
         for c in range(cols):
-            if not mask[r, c]:
-                out[r, c] = 0.0
-                continue
-            total = 0.0
-            for dr in range(-1, 2):
-                for dc in range(-1, 2):
-                    rr, cc = r + dr, c + dc
-                    if (dr or dc) and 0 <= rr < rows and 0 <= cc < cols and mask[rr, cc]:
-                        total += share[rr, cc]
-            out[r, c] = beta * population[r, c] * total
+            out[r, c] = 0.0
+            if mask[r, c]:
+                total, _ = _masked_neighbours(share, mask, r, c)
+                out[r, c] = beta * population[r, c] * total
 
 
 def spread_to_neighbours(
@@ -126,14 +129,7 @@ def corruption_step(corruption, growth, decay, diffusion, mask, out):
             if not mask[r, c]:
                 out[r, c] = 0.0
                 continue
-            total = 0.0
-            count = 0
-            for dr in range(-1, 2):
-                for dc in range(-1, 2):
-                    rr, cc = r + dr, c + dc
-                    if (dr or dc) and 0 <= rr < rows and 0 <= cc < cols and mask[rr, cc]:
-                        total += corruption[rr, cc]
-                        count += 1
+            total, count = _masked_neighbours(corruption, mask, r, c)
             k = corruption[r, c]
             mean = total / count if count > 0 else k
             value = k + growth[r, c] * (1.0 - k) + diffusion * (mean - k) - decay[r, c] * k
