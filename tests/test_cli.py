@@ -79,18 +79,9 @@ def test_bad_input_is_one_line_exit_2(args, named):
 def test_run_writes_n_monthly_rows_a_manifest_and_maps(tmp_path):
     import pandas as pd
 
+    run_args = ("run", "--months", "5", "--seed", "2", "--set", "violence.contagion_beta=0.2")
     out = tmp_path / "run"
-    done = run_mxstab(
-        "run",
-        "--months",
-        "5",
-        "--seed",
-        "2",
-        "--out",
-        str(out),
-        "--set",
-        "violence.contagion_beta=0.2",
-    )
+    done = run_mxstab(*run_args, "--out", str(out))
     assert done.returncode == 0, done.stderr
     national = pd.read_parquet(out / "national.parquet")
     assert list(national["month"]) == [0, 1, 2, 3, 4]
@@ -127,20 +118,7 @@ def test_run_writes_n_monthly_rows_a_manifest_and_maps(tmp_path):
     assert not list(out.glob("*.partial"))
 
     again = tmp_path / "again"
-    assert (
-        run_mxstab(
-            "run",
-            "--months",
-            "5",
-            "--seed",
-            "2",
-            "--out",
-            str(again),
-            "--set",
-            "violence.contagion_beta=0.2",
-        ).returncode
-        == 0
-    )
+    assert run_mxstab(*run_args, "--out", str(again)).returncode == 0
     pd.testing.assert_frame_equal(national, pd.read_parquet(again / "national.parquet"))
 
 
