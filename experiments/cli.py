@@ -156,10 +156,15 @@ def run(
         "conflict_deaths",
         "cartel_members",
         "cartels_active",
+        "cocaine_to_us_tons",
+        "seized_tons",
+        "strike_deaths",
+        "relations_index",
+        "stability_index",
     ):
         values = national[name]
         table.add_row(
-            name, f"{values.iloc[0]:,.1f}", f"{values.iloc[-1]:,.1f}", f"{values.mean():,.1f}"
+            name, f"{values.iloc[0]:,.3g}", f"{values.iloc[-1]:,.3g}", f"{values.mean():,.3g}"
         )
     Console().print(table)
     print(f"wrote {out} in {result.wall_seconds:.1f} s")

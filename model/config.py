@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mxstab.model.grid import DATA_DIR
 
@@ -124,12 +124,13 @@ class Routes(Section):
     logit_scale_km: float = param(
         200.0, 1, 5_000, "km", "cost difference that changes a crossing's odds by e (assumption)"
     )
-    pacific_share: float = param(
-        0.72,
+    fentanyl_kg_per_month: float = param(
+        1_000.0,
         0,
-        1,
-        "share",
-        "cocaine by sea through the Eastern Pacific (CCDB 2015; rest Caribbean)",
+        100_000,
+        "kg/month",
+        "fentanyl made in the lab states (scale assumption: no production estimate ships; "
+        "read relative changes, not the level)",
     )
 
 
@@ -187,6 +188,102 @@ class Displacement(Section):
     )
 
 
+class Navy(Section):
+    """Maritime cocaine traffic and the units that hunt it (DESIGN: NavalUnit, Vessel)."""
+
+    launches_per_month: float = param(
+        206,
+        0,
+        5_000,
+        "vessels/month",
+        "maritime cocaine movements per month across the transit zone (CCDB 2015), all bound "
+        "for Mexican landings in the model",
+    )
+    pacific_share: float = param(
+        0.72, 0, 1, "share", "launches through the Eastern Pacific (CCDB 2015; rest Caribbean)"
+    )
+    vessel_load_tons: float = param(
+        1.5, 0.1, 20, "t", "cocaine per vessel (a go-fast carries 1–2 t, MECHANICS)"
+    )
+    vessel_speed_kmh: float = param(
+        50, 5, 120, "km/h", "go-fast transit speed, about 27 knots (assumption)"
+    )
+    crew_min: int = param(2, 1, 20, "people", "smallest crew (MECHANICS: 2–5)")
+    crew_max: int = param(5, 1, 20, "people", "largest crew (2–5 averages 3.5, as 157/45 did)")
+    coast_guard_pacific: int = param(
+        4, 0, 50, "units", "US Coast Guard cutters; 5 split 72/28 like the traffic (assumption)"
+    )
+    coast_guard_caribbean: int = param(1, 0, 50, "units", "US Coast Guard cutters (see Pacific)")
+    us_navy_pacific: int = param(
+        3, 0, 50, "units", "US Navy ships; 4 split 72/28 like the traffic (assumption)"
+    )
+    us_navy_caribbean: int = param(1, 0, 50, "units", "US Navy ships (see Pacific)")
+    semar_pacific: int = param(
+        3, 0, 50, "units", "Mexican Navy patrol ships; 4 split 72/28 like the traffic (assumption)"
+    )
+    semar_caribbean: int = param(1, 0, 50, "units", "Mexican Navy patrol ships (see Pacific)")
+    sweep_width_km: float = param(
+        calibrated("navy.sweep_width_km"),
+        0,
+        500,
+        "km",
+        "effective search width of a unit with its aircraft (calibrated: US seizures 76 t a "
+        "year, the Coast Guard's yearly average)",
+    )
+    unit_speed_kmh: float = param(30, 1, 100, "km/h", "patrol speed, about 16 knots (assumption)")
+    days_on_station: float = param(
+        20, 0, 30, "days/month", "a unit's days on patrol each month (assumption)"
+    )
+    risk_memory: float = param(
+        0.3, 0.01, 1, "per month", "weight of the latest month in traffickers' risk (assumption)"
+    )
+    risk_aversion: float = param(
+        20,
+        0,
+        500,
+        "per unit risk",
+        "log-odds shift of launches away from a basin per unit rise of its loss risk (assumption)",
+    )
+    deterrence: float = param(
+        calibrated("navy.deterrence"),
+        0,
+        1_000,
+        "per unit risk",
+        "fall of launches per unit of strike risk (calibrated: Eastern Pacific traffic −25%)",
+    )
+    reship_share: float = param(
+        0.5, 0, 1, "share", "lost loads shipped again the next month (assumption)"
+    )
+
+    @model_validator(mode="after")
+    def crew_range(self) -> Navy:
+        if self.crew_max < self.crew_min:
+            raise ValueError(f"navy.crew_max must be ≥ navy.crew_min ({self.crew_min})")
+        return self
+
+
+class Relations(Section):
+    """US–Mexico relations index in [0, 1] (MECHANICS: falls with tariffs and unconsented
+    action, rises with cooperation and transfers; relaxes back toward its start)."""
+
+    start: float = param(
+        0.6, 0, 1, "index", "relations in January 2024, cooperative but strained (assumption)"
+    )
+    recovery: float = param(
+        0.05, 0, 1, "1/month", "pull back toward the start when nothing happens (assumption)"
+    )
+    tariff_cost: float = param(
+        0.2,
+        0,
+        10,
+        "index/month per unit tariff",
+        "monthly fall per unit of effective tariff (rate × tariffed share) (assumption)",
+    )
+    transfer_gain: float = param(
+        0.001, 0, 0.1, "index per person", "rise per figure transferred to the US (assumption)"
+    )
+
+
 class Config(Section):
     """The whole parameter set of one run."""
 
@@ -197,6 +294,8 @@ class Config(Section):
     routes: Routes = Routes()
     corruption: Corruption = Corruption()
     displacement: Displacement = Displacement()
+    navy: Navy = Navy()
+    relations: Relations = Relations()
 
     def with_overrides(self, overrides: dict[str, Any]) -> Config:
         """A copy with dotted-key overrides applied and validated (ConfigError names the field)."""

@@ -1,9 +1,9 @@
 """The Mesa model: wiring of state, agents and rules; `step` follows DESIGN's step order.
 
-Implemented so far: the recorded US posture and transfers, land routes, cartels (membership,
-fragmentation), violence (background, conflict, contagion), displacement, corruption and the
-stability index. Still to come, in their place in `step`: the adaptive governments' choices,
-maritime interdiction and strikes, and mayors' choices (plata o plomo).
+Implemented so far: the recorded US posture and transfers, relations, maritime traffic and its
+interdiction or strikes, land routes, cartels (membership, fragmentation), violence (background,
+conflict, contagion), displacement, corruption and the stability index. Still to come, in their
+place in `step`: the adaptive governments' choices and mayors' choices (plata o plomo).
 """
 
 from __future__ import annotations
@@ -14,21 +14,32 @@ import numpy as np
 from mxstab.agents.cartel import Cartel
 from mxstab.agents.mexican_government import MexicanGovernment
 from mxstab.agents.municipality import Municipality
+from mxstab.agents.naval_unit import NavalUnit
 from mxstab.agents.us_government import USGovernment
+from mxstab.agents.vessel import (
+    Vessel,
+    detection_odds,
+    expected_bound,
+    landing_weights,
+    learn,
+    loss_share,
+    sail,
+)
 from mxstab.model.config import Config
 from mxstab.model.grid import load_grid
 from mxstab.model.groups import CJNG, NORESTE, SINALOA, initial_groups, strength_by_state
 from mxstab.model.history import CHAPITOS, MAYOS, recorded_events
 from mxstab.model.kernels import corruption_step, poisson_counts, spread_to_neighbours
+from mxstab.model.maritime import BASINS, detection_probability, sea_lanes
 from mxstab.model.membership import integrate_month
 from mxstab.model.population import cell_population
 from mxstab.model.randomness import stream
-from mxstab.model.routes import road_graph, route_flows
+from mxstab.model.routes import RouteTrees, road_graph
 from mxstab.model.stability import stability_index
 from mxstab.model.states import state_table
 from mxstab.model.territory import Fronts, initial_owner, place_pair_deaths
 
-STREAMS = ("territory", "violence", "contagion")
+STREAMS = ("territory", "violence", "contagion", "maritime")
 NATIONAL_COLUMNS = (
     "homicides",
     "homicide_rate",
@@ -39,12 +50,21 @@ NATIONAL_COLUMNS = (
     "cartels_active",
     "recruits",
     "arrests",
+    "cocaine_to_us_tons",
+    "fentanyl_to_us_kg",
+    "vessels_launched",
+    "pacific_launch_share",
+    "seized_tons",
+    "strikes",
+    "strike_deaths",
+    "crew_arrested",
     "tariff_rate",
     "maritime_posture",
     "escalation_level",
     "transfers",
     "designation",
     "news_shocks",
+    "relations_index",
     "displaced",
     "displaced_to_border",
     "corruption",
@@ -72,6 +92,7 @@ class MxStabModel(mesa.Model):
         self.seed = seed
         self.streams = {name: stream(seed, name) for name in STREAMS}
         self.grid = load_grid(resolution)
+        self.lanes = sea_lanes(resolution)
         self.population = cell_population(resolution).astype(float)
         self.event_log: list[tuple[int, str]] = []
 
@@ -90,6 +111,8 @@ class MxStabModel(mesa.Model):
 
         self.us = USGovernment(self)
         self.mexico = MexicanGovernment(self)
+        NavalUnit.commission(self)
+        self.init_sea()
         self.init_routes()
         self.init_corruption()
         self.init_violence()
@@ -116,6 +139,8 @@ class MxStabModel(mesa.Model):
     # --- step: DESIGN's order ---------------------------------------------------------------
 
     def step(self) -> None:
+        self.governments_decide()
+        self.maritime()
         self.land_routes()
         self.cartels_act()
         self.violence_happens()
@@ -126,41 +151,79 @@ class MxStabModel(mesa.Model):
     # --- land routes and flows ------------------------------------------------------------------
 
     def init_routes(self) -> None:
-        """Sources: fentanyl from every cell of the lab states; cocaine landing on the coasts,
-        split between the basins as CCDB 2015 gives (uniform within a basin until the maritime
-        model places landings). Each commodity's load adds up to 1: flows are shares."""
+        """Fentanyl leaves every cell of the lab states; cocaine leaves the landing cells with
+        what the vessels brought (at the start, what they are expected to bring)."""
         grid = self.grid
         self.roads = road_graph(grid.resolution)
-        cells = self.roads.cells
-        labs = np.isin(grid.state.ravel()[cells], LAB_STATES).astype(float)
-        pacific = grid.coast_pacific.ravel()[cells].astype(float)
-        gulf = grid.coast_gulf.ravel()[cells].astype(float)
-        share = self.config.routes.pacific_share
-        self.loads = {
-            "fentanyl": labs / labs.sum(),
-            "cocaine": share * pacific / pacific.sum() + (1 - share) * gulf / gulf.sum(),
-        }
+        labs = np.isin(grid.state.ravel()[self.roads.cells], LAB_STATES).astype(float)
+        self.lab_share = labs / labs.sum()
+        self.landing_node = np.searchsorted(self.roads.cells, self.lanes.landing_cell)
+        self.cocaine_reference = max(self.cocaine_load.sum(), 1e-12)
         self.crossings = self.roads.crossing_nodes(grid)
         self.routes_stale = True
+        self.flow_reference = 1.0
         self.land_routes()
+        self.flow_reference = self.flow.max()
+        self.flow /= self.flow_reference
 
     def land_routes(self) -> None:
-        """Recompute flows when costs changed: a cell on a front between rivals costs more."""
-        if not self.routes_stale:
-            return
-        factor = np.ones(self.grid.shape)
-        fighting = self.groups.rivalry[self.fronts.own, self.fronts.other] > 0
-        factor.ravel()[np.unique(self.fronts.cell[fighting])] += self.config.routes.rival_cost
-        weights = self.roads.edge_costs(factor)
-        through = np.zeros(self.roads.nodes)
-        for load in self.loads.values():
-            flow, _ = route_flows(
-                self.roads, weights, self.crossings, load, self.config.routes.logit_scale_km
+        """Route this month's loads; rebuild the trees when costs changed (a cell on a front
+        between rivals costs more). The flow layer is the two commodities' mean share of their
+        2024 volume through each cell, scaled to 1 at the busiest cell of January 2024."""
+        if self.routes_stale:
+            factor = np.ones(self.grid.shape)
+            fighting = self.groups.rivalry[self.fronts.own, self.fronts.other] > 0
+            factor.ravel()[np.unique(self.fronts.cell[fighting])] += self.config.routes.rival_cost
+            self.trees = RouteTrees.of(
+                self.roads,
+                self.roads.edge_costs(factor),
+                self.crossings,
+                self.config.routes.logit_scale_km,
             )
-            through += flow / len(self.loads)
+            self.fentanyl_through, arriving = self.trees.flows(self.lab_share)
+            self.fentanyl_to_us = self.config.routes.fentanyl_kg_per_month * arriving.sum()
+            self.routes_stale = False
+        load = np.zeros(self.roads.nodes)
+        load[self.landing_node] = self.cocaine_load
+        cocaine_through, arriving = self.trees.flows(load)
+        self.cocaine_to_us = arriving.sum()
+        through = (self.fentanyl_through + cocaine_through / self.cocaine_reference) / 2
         self.flow = np.zeros(self.grid.shape)
-        self.flow.ravel()[self.roads.cells] = through / through.max()
-        self.routes_stale = False
+        self.flow.ravel()[self.roads.cells] = through / self.flow_reference
+
+    # --- governments ----------------------------------------------------------------------------
+
+    def governments_decide(self) -> None:
+        """The US dials follow the record (scheduled events); Mexico weighs the relationship."""
+        self.mexico.weigh_relations()
+
+    # --- maritime -------------------------------------------------------------------------------
+
+    def init_sea(self) -> None:
+        """Units take station where the 2024 traffic is expected; traffickers start from the
+        loss risk that deployment implies, so the 72/28 split holds until something changes."""
+        self.strike_risk = np.zeros(len(BASINS))
+        self.relaunch = np.zeros(len(BASINS))
+        self.loss_risk = self.loss_risk_2024 = np.zeros(len(BASINS))
+        self.landing_weights = landing_weights(self)
+        bound = expected_bound(self)
+        self.expected_km = bound @ self.lanes.track_km
+        NavalUnit.deploy(self, self.expected_km)
+        self.search_rates = NavalUnit.search_rates(self)
+        landings = np.arange(bound.size)
+        caught = detection_probability(detection_odds(self, landings).sum(axis=1))
+        self.loss_risk = self.loss_risk_2024 = loss_share(bound, caught, self.lanes.landing_basin)
+        self.cocaine_load = bound * (1 - caught) * self.config.navy.vessel_load_tons
+
+    def maritime(self) -> None:
+        """Units take station; this month's vessels sail, and traffickers and planners learn
+        from what happened to them."""
+        NavalUnit.deploy(self, self.expected_km)
+        self.search_rates = NavalUnit.search_rates(self)
+        self.sea = sail(self)
+        Vessel.crew_fleet(self, self.sea.fate.size)
+        learn(self, self.sea)
+        self.cocaine_load = self.sea.landed_at * self.config.navy.vessel_load_tons
 
     # --- cartels ------------------------------------------------------------------------------
 
@@ -206,6 +269,7 @@ class MxStabModel(mesa.Model):
     def set_territory(self, owner: np.ndarray) -> None:
         self.owner = owner
         self.fronts = Fronts.of(owner)
+        self.landing_weights = landing_weights(self)
         self.routes_stale = True
 
     def splinter_rivalry(self) -> float:
@@ -359,6 +423,8 @@ class MxStabModel(mesa.Model):
         population = self.population.sum()
         flows = self.flows
         members = self.groups.members
+        sea = self.sea
+        load_tons = self.config.navy.vessel_load_tons
         self.stability = stability_index(self)
         people = np.where(self.grid.mexico, self.population, 0.0)
         self.national = {
@@ -371,12 +437,21 @@ class MxStabModel(mesa.Model):
             "cartels_active": int(self.groups.active.sum()),
             "recruits": float(flows.recruits.sum()),
             "arrests": float(flows.arrests.sum()),
+            "cocaine_to_us_tons": float(self.cocaine_to_us),
+            "fentanyl_to_us_kg": float(self.fentanyl_to_us),
+            "vessels_launched": int(sea.launched.sum()),
+            "pacific_launch_share": float(sea.launched[0] / max(sea.launched.sum(), 1)),
+            "seized_tons": float(sea.seized.sum() * load_tons),
+            "strikes": int(sea.struck.sum()),
+            "strike_deaths": sea.crew_killed,
+            "crew_arrested": sea.crew_arrested,
             "tariff_rate": self.us.tariff_rate,
             "maritime_posture": self.us.maritime_posture,
             "escalation_level": self.us.escalation_level,
             "transfers": self.mexico.transfers_this_month,
             "designation": int(self.us.designation),
             "news_shocks": self.us.news_shocks,
+            "relations_index": self.mexico.relations,
             "displaced": float(self.left.sum()),
             "displaced_to_border": self.heading_north,
             "corruption": float((self.corruption * people).sum() / people.sum()),

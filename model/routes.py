@@ -106,15 +106,18 @@ def _accumulate(order, next_hop, upstream):
     return upstream
 
 
-def accumulate_tree(dist: np.ndarray, next_hop: np.ndarray, load: np.ndarray) -> np.ndarray:
-    """Load passing through each node when every node sends `load` down a shortest-path tree.
-
-    Nodes are visited from the farthest to the target, each adding what reached it to its next
-    hop, so a node's throughput is its own load plus everything routed through it."""
+def farthest_first(dist: np.ndarray) -> np.ndarray:
+    """The nodes that reach the target, farthest first: the order a tree's load runs down."""
     reachable = np.flatnonzero(np.isfinite(dist))
-    order = reachable[np.argsort(-dist[reachable], kind="stable")]
-    upstream = np.where(np.isfinite(dist), load, 0.0).astype(np.float64)
-    return _accumulate(order, next_hop.astype(np.int64), upstream)
+    return reachable[np.argsort(-dist[reachable], kind="stable")].astype(np.int64)
+
+
+def accumulate_tree(order: np.ndarray, next_hop: np.ndarray, load: np.ndarray) -> np.ndarray:
+    """Load passing through each node when every node in `order` sends its load down a
+    shortest-path tree: visited farthest first, each adds what reached it to its next hop."""
+    upstream = np.zeros(load.size)
+    upstream[order] = load[order]
+    return _accumulate(order, next_hop, upstream)
 
 
 def accumulate_tree_reference(dist: np.ndarray, next_hop: np.ndarray, load: np.ndarray):
@@ -138,23 +141,35 @@ def logit_split(dist: np.ndarray, scale_km: float) -> np.ndarray:
     return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
 
 
-def route_flows(
-    graph: RoadGraph,
-    weights: np.ndarray,
-    crossings: np.ndarray,
-    load: np.ndarray,
-    scale_km: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per-node throughput and the load reaching each crossing (crossings: node ids)."""
-    dist, next_hop = costs_to(graph, weights, crossings)
-    shares = logit_split(dist, scale_km)
-    through = np.zeros(graph.nodes)
-    arriving = np.zeros(len(crossings))
-    for k in range(len(crossings)):
-        sent = load * shares[k]
-        through += accumulate_tree(dist[k], next_hop[k], sent)
-        arriving[k] = sent[np.isfinite(dist[k])].sum()
-    return through, arriving
+@dataclass(frozen=True)
+class RouteTrees:
+    """Each crossing's shortest-path tree at the current costs and each source's logit share of
+    its load: rebuilt when costs change, reused for every load while they hold."""
+
+    dist: np.ndarray  # (crossings, nodes)
+    next_hop: np.ndarray
+    order: tuple[np.ndarray, ...]
+    shares: np.ndarray
+
+    @staticmethod
+    def of(graph: RoadGraph, weights: np.ndarray, crossings: np.ndarray, scale_km: float):
+        dist, next_hop = costs_to(graph, weights, crossings)
+        return RouteTrees(
+            dist,
+            next_hop.astype(np.int64),
+            tuple(farthest_first(d) for d in dist),
+            logit_split(dist, scale_km),
+        )
+
+    def flows(self, load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-node throughput and the load reaching each crossing."""
+        through = np.zeros(load.size)
+        arriving = np.zeros(len(self.order))
+        for k, order in enumerate(self.order):
+            sent = load * self.shares[k]
+            through += accumulate_tree(order, self.next_hop[k], sent)
+            arriving[k] = sent[order].sum()
+        return through, arriving
 
 
 @njit(cache=True)

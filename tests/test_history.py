@@ -42,3 +42,18 @@ def test_every_acting_event_is_logged_at_its_month(replay):
     logged = {(month, text.split(" (")[0]) for month, text in replay.model.event_log}
     for event in recorded_events():
         assert (event.month, event.label.split(" (")[0]) in logged, event
+
+
+def test_relations_fall_under_the_tariff_and_rise_with_transfers(replay):
+    """Relations hold their start until the first transfer (February 2025), rise with each
+    transfer, fall every month the tariff bites except a transfer month, and recover once the
+    tariff is struck down."""
+    relations = replay.national.set_index("month")["relations_index"]
+    start = Config().relations.start
+    assert (relations.loc[:12] == start).all(), relations.loc[:12]
+    assert relations.loc[13] > relations.loc[12], "29 transferred"
+    tariffed = [m for m in range(14, 25) if m not in (19, 24)]
+    assert all(relations.loc[m] < relations.loc[m - 1] for m in tariffed)
+    assert relations.loc[19] > relations.loc[18] and relations.loc[24] > relations.loc[23]
+    assert all(relations.loc[m] > relations.loc[m - 1] for m in range(26, 40))
+    assert relations.loc[39] < start

@@ -79,8 +79,17 @@ def test_an_override_changes_nothing_before_it_acts():
     rho=st.floats(0, 0.01),
     eta=st.floats(0, 2_000),
     theta=st.floats(0, 1e-6),
+    launches=st.floats(0, 2_000),
+    sweep=st.floats(0, 500),
+    deterrence=st.floats(0, 1_000),
+    units=st.integers(0, 20),
+    posture=st.integers(0, 2),
+    tariff=st.floats(0, 1),
 )
-def test_invariants_for_any_valid_config(seed, beta, leaving, rho, eta, theta):
+def test_invariants_for_any_valid_config(
+    seed, beta, leaving, rho, eta, theta, launches, sweep, deterrence, units, posture, tariff
+):
+    """Any valid config, any maritime posture and tariff (set on the US agent directly)."""
     config = Config().with_overrides(
         {
             "violence.contagion_beta": beta,
@@ -88,11 +97,16 @@ def test_invariants_for_any_valid_config(seed, beta, leaving, rho, eta, theta):
             "membership.rho": rho,
             "membership.eta": eta,
             "membership.theta": theta,
+            "navy.launches_per_month": launches,
+            "navy.sweep_width_km": sweep,
+            "navy.deterrence": deterrence,
+            "navy.us_navy_caribbean": units,
         }
     )
     from mxstab.model.model import MxStabModel
 
     model = MxStabModel(config, seed=seed)
+    model.us.maritime_posture, model.us.tariff_rate = posture, tariff
     start_population = model.population.sum()
     deaths = 0.0
     for _ in range(5):
@@ -107,6 +121,10 @@ def test_invariants_for_any_valid_config(seed, beta, leaving, rho, eta, theta):
         assert (model.population >= 0).all() and (model.groups.members >= 0).all()
         for share in (model.corruption, model.stability):
             assert ((share >= 0) & (share <= 1)).all()
+        assert 0 <= n["relations_index"] <= 1
+        sea = model.sea
+        assert (sea.launched == sea.landed + sea.seized + sea.struck).all()
+        assert n["strikes"] == 0 or posture == 2
         assert model.left.sum() == pytest.approx(model.arrived.sum(), rel=1e-9, abs=1e-6)
     states = model.datacollector.get_table_dataframe("states")
     national = model.datacollector.get_model_vars_dataframe()

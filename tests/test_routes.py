@@ -11,12 +11,13 @@ from scipy.sparse import csgraph
 from mxstab.model.grid import load_grid
 from mxstab.model.routes import (
     RoadGraph,
+    RouteTrees,
     accumulate_tree,
     accumulate_tree_reference,
     costs_to,
     dijkstra_numba,
+    farthest_first,
     logit_split,
-    route_flows,
 )
 
 
@@ -41,7 +42,7 @@ def test_tree_accumulation_equals_the_scipy_reference(world, seed):
     load = np.random.default_rng(seed).random(graph.nodes)
     for k in (0, len(crossings) - 1):
         np.testing.assert_allclose(
-            accumulate_tree(dist[k], next_hop[k], load),
+            accumulate_tree(farthest_first(dist[k]), next_hop[k].astype(np.int64), load),
             accumulate_tree_reference(dist[k], next_hop[k], load),
             rtol=1e-9,
         )
@@ -60,7 +61,7 @@ def test_load_is_conserved_and_arrives_at_crossings(world):
     weights = graph.edge_costs(np.ones(grid.shape))
     load = np.zeros(graph.nodes)
     load[np.random.default_rng(2).choice(graph.nodes, 40, replace=False)] = 5.0
-    through, arriving = route_flows(graph, weights, crossings, load, scale_km=150.0)
+    through, arriving = RouteTrees.of(graph, weights, crossings, 150.0).flows(load)
     dist, _ = costs_to(graph, weights, crossings)
     reachable = np.isfinite(dist).all(axis=0)
     assert arriving.sum() == pytest.approx(load[reachable].sum(), rel=1e-12)
@@ -84,12 +85,16 @@ def test_a_crackdown_diverts_flow_the_land_balloon(world):
     jalisco = np.flatnonzero(grid.state.ravel()[graph.cells] == 14)
     load[jalisco] = 1.0
     calm = np.ones(grid.shape)
-    before, arriving_before = route_flows(graph, graph.edge_costs(calm), crossings, load, 150.0)
+    before, arriving_before = RouteTrees.of(graph, graph.edge_costs(calm), crossings, 150.0).flows(
+        load
+    )
     corridor = np.argsort(-before)[:30]
     corridor = corridor[~np.isin(corridor, crossings) & (load[corridor] == 0)]
     crackdown = calm.copy()
     crackdown.ravel()[graph.cells[corridor]] = 4.0
-    after, arriving_after = route_flows(graph, graph.edge_costs(crackdown), crossings, load, 150.0)
+    after, arriving_after = RouteTrees.of(
+        graph, graph.edge_costs(crackdown), crossings, 150.0
+    ).flows(load)
     assert after[corridor].sum() < 0.8 * before[corridor].sum()
     elsewhere = np.setdiff1d(np.arange(graph.nodes), np.concatenate([corridor, crossings]))
     assert (after[elsewhere] > before[elsewhere] + 1e-9).sum() > 20

@@ -183,8 +183,60 @@ def save_world_map(layer_name: str, resolution: float, out: Path) -> Path:
     return save_figure(draw_map(grid, layer, f"Mexico at {resolution}° — {layer.label}"), out)
 
 
+FORCE_STYLE = {
+    "us_navy": {"color": "#0b3d91", "label": "US Navy"},
+    "coast_guard": {"color": "#e07b00", "label": "US Coast Guard"},
+    "semar": {"color": "#2e7d32", "label": "SEMAR"},
+}
+FATE_STYLE = {
+    "seized": {"marker": "x", "color": "#333333", "label": "vessel seized"},
+    "struck": {"marker": "*", "color": "#d62728", "label": "vessel struck"},
+}
+
+
+def draw_sea(ax, model) -> None:
+    """Naval units at the centre of their patrol zone; this month's stopped vessels where they
+    were stopped (a small offset keeps several in one zone apart)."""
+    from mxstab.agents.naval_unit import NavalUnit
+    from mxstab.agents.vessel import Vessel
+
+    lanes = model.lanes
+    units = [u for u in model.agents_by_type.get(NavalUnit, []) if u.zone >= 0]
+    for force, style in FORCE_STYLE.items():
+        mine = [u for u in units if u.force == force]
+        offset = 0.35 * np.arange(len(mine))
+        ax.scatter(
+            [lanes.zone_lon[u.zone] for u in mine] + offset % 1.4,
+            [lanes.zone_lat[u.zone] for u in mine],
+            marker="v",
+            s=40,
+            color=style["color"],
+            edgecolor="white",
+            linewidth=0.5,
+            label=style["label"],
+            zorder=6,
+        )
+    vessels = [v for v in model.agents_by_type.get(Vessel, []) if v.fate != "landed"]
+    jitter = np.random.default_rng(0).uniform(-0.6, 0.6, (len(vessels), 2))
+    for fate, style in FATE_STYLE.items():
+        mine = [i for i, v in enumerate(vessels) if v.fate == fate]
+        positions = np.array([vessels[i].position for i in mine]).reshape(-1, 2) + jitter[mine]
+        ax.scatter(
+            positions[:, 1],
+            positions[:, 0],
+            marker=style["marker"],
+            s=36,
+            color=style["color"],
+            label=style["label"],
+            zorder=6,
+        )
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+
+
 def save_model_map(model, layer_name: str, when: str, out: Path) -> Path:
-    """Render one layer of a model's current month to a PNG."""
+    """Render one layer of a model's current month, with the ships at sea, to a PNG."""
     layer = model_layer(model, layer_name)
     title = f"{when} (seed {model.seed}) — {layer.label}"
-    return save_figure(draw_map(model.grid, layer, title), out)
+    figure = draw_map(model.grid, layer, title)
+    draw_sea(figure.axes[0], model)
+    return save_figure(figure, out)

@@ -1,0 +1,181 @@
+"""The sea: where vessels enter, which water they cross to each landing, and how likely a patrol
+finds them there.
+
+Pacific vessels enter at the south edge of the domain, Caribbean ones at its east edge between
+16° and 21.5° N (MECHANICS). A vessel bound for a landing cell (Mexican land on that basin's coast)
+sails the shortest sea path from its basin's entry edge; the sea is cut into patrol zones of
+`ZONE_DEGREES` squares per basin, and each track is stored as the kilometres it sails in each
+zone. Detection is random search (Koopman): p = 1 − exp(−Σ_u W_u V_u T_u / A_u), T_u the hours
+unit u is on station while the vessel crosses its zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from mxstab.model.grid import BBOX, Grid, haversine_km, load_grid
+from mxstab.model.kernels import MOORE
+
+PACIFIC, CARIBBEAN = 1, 2  # grid basin codes (the Caribbean code covers the Gulf of Mexico)
+BASINS = {PACIFIC: "pacific", CARIBBEAN: "caribbean"}
+ZONE_DEGREES = 2.0
+CARIBBEAN_ENTRY_LAT = (16.0, 21.5)
+
+
+@dataclass(frozen=True)
+class SeaLanes:
+    """Patrol zones and vessel tracks of one resolution."""
+
+    zone: np.ndarray  # zone id of each raster cell, -1 on land
+    zone_basin: np.ndarray  # basin code of each zone
+    zone_area_km2: np.ndarray
+    zone_mexican: np.ndarray  # the zone touches Mexico's coast (SEMAR's water)
+    zone_lat: np.ndarray  # centre of each zone's water, for maps
+    zone_lon: np.ndarray
+    landing_cell: np.ndarray  # flat raster index of each landing cell
+    landing_basin: np.ndarray
+    track_km: np.ndarray  # (landings, zones): km sailed in each zone on the way to the landing
+
+    @property
+    def zones(self) -> int:
+        return self.zone_basin.size
+
+    @staticmethod
+    def of(grid: Grid) -> SeaLanes:
+        zone, zone_basin = patrol_zones(grid)
+        zones = zone_basin.size
+        sea = zone >= 0
+        area = np.bincount(zone[sea], weights=grid.area_km2[sea], minlength=zones)
+        lat, lon = np.meshgrid(grid.lat, grid.lon, indexing="ij")
+        cells = np.bincount(zone[sea], minlength=zones)
+        centre_lat = np.bincount(zone[sea], weights=lat[sea], minlength=zones) / cells
+        centre_lon = np.bincount(zone[sea], weights=lon[sea], minlength=zones) / cells
+        coast = grid.coast_pacific | grid.coast_gulf
+        near_mexico = sea & moore_any(coast)
+        mexican = np.zeros(zones, bool)
+        mexican[np.unique(zone[near_mexico])] = True
+        landings, basins, tracks = [], [], []
+        for basin, flag in ((PACIFIC, grid.coast_pacific), (CARIBBEAN, grid.coast_gulf)):
+            landing = np.flatnonzero(flag.ravel())
+            landings.append(landing)
+            basins.append(np.full(landing.size, basin))
+            tracks.append(basin_tracks(grid, basin, zone, zones, landing))
+        return SeaLanes(
+            zone,
+            zone_basin,
+            area,
+            mexican,
+            centre_lat,
+            centre_lon,
+            np.concatenate(landings),
+            np.concatenate(basins),
+            np.vstack(tracks),
+        )
+
+
+@cache
+def sea_lanes(resolution: float) -> SeaLanes:
+    return SeaLanes.of(load_grid(resolution))
+
+
+def patrol_zones(grid: Grid) -> tuple[np.ndarray, np.ndarray]:
+    """Zone id per sea cell: one per `ZONE_DEGREES` square and basin; -1 elsewhere."""
+    rows = ((grid.lat - BBOX["lat_min"]) // ZONE_DEGREES).astype(int)
+    cols = ((grid.lon - BBOX["lon_min"]) // ZONE_DEGREES).astype(int)
+    square = rows[:, None] * (cols.max() + 1) + cols[None, :]
+    key = np.where(grid.basin > 0, square * 3 + grid.basin, -1)
+    used = np.unique(key[key >= 0])
+    zone = np.where(key >= 0, np.searchsorted(used, key), -1)
+    return zone, (used % 3).astype(np.int64)
+
+
+def moore_any(mask: np.ndarray) -> np.ndarray:
+    """Cells with at least one Moore neighbour in `mask`."""
+    rows, cols = mask.shape
+    padded = np.pad(mask, 1)
+    return np.logical_or.reduce(
+        [padded[1 + dr : 1 + dr + rows, 1 + dc : 1 + dc + cols] for dr, dc in MOORE]
+    )
+
+
+def entry_cells(grid: Grid, basin: int) -> np.ndarray:
+    """Flat indices where a basin's vessels enter the domain."""
+    edge = np.zeros(grid.shape, bool)
+    if basin == PACIFIC:
+        edge[0, :] = True
+    else:
+        lo, hi = CARIBBEAN_ENTRY_LAT
+        edge[(grid.lat >= lo) & (grid.lat <= hi), -1] = True
+    return np.flatnonzero((edge & (grid.basin == basin)).ravel())
+
+
+def basin_tracks(
+    grid: Grid, basin: int, zone: np.ndarray, zones: int, landing: np.ndarray
+) -> np.ndarray:
+    """Km per zone of the shortest sea path from the basin's entry edge to each landing cell
+    (its last leg ends in the landing's nearest-to-entry sea neighbour)."""
+    rows, cols = grid.shape
+    water = (grid.basin == basin).ravel()
+    node = np.full(rows * cols, -1)
+    cells = np.flatnonzero(water)
+    node[cells] = np.arange(cells.size)
+    r, c = np.divmod(cells, cols)
+    tails, heads, lengths = [], [], []
+    for dr, dc in MOORE:
+        rr, cc = r + dr, c + dc
+        inside = (rr >= 0) & (rr < rows) & (cc >= 0) & (cc < cols)
+        target = np.full(cells.size, -1)
+        target[inside] = node[rr[inside] * cols + cc[inside]]
+        ok = target >= 0
+        tails.append(np.flatnonzero(ok))
+        heads.append(target[ok])
+        lengths.append(
+            haversine_km(grid.lat[r[ok]], grid.lon[c[ok]], grid.lat[rr[ok]], grid.lon[cc[ok]])
+        )
+    graph = sparse.csr_matrix(
+        (np.concatenate(lengths), (np.concatenate(tails), np.concatenate(heads))),
+        shape=(cells.size, cells.size),
+    )
+    sources = node[entry_cells(grid, basin)]
+    dist, pred, _ = csgraph.dijkstra(
+        graph, indices=sources, min_only=True, return_predecessors=True
+    )
+    track = np.zeros((landing.size, zones))
+    zone_flat = zone.ravel()
+    for k, cell in enumerate(landing):
+        lr, lc = divmod(int(cell), cols)
+        best, last = np.inf, -1
+        for dr, dc in MOORE:
+            rr, cc = lr + dr, lc + dc
+            if 0 <= rr < rows and 0 <= cc < cols and node[rr * cols + cc] >= 0:
+                n = node[rr * cols + cc]
+                if dist[n] < best:
+                    best, last = dist[n], n
+        while last >= 0 and pred[last] >= 0:
+            prev = pred[last]
+            track[k, zone_flat[cells[last]]] += dist[last] - dist[prev]
+            last = prev
+    return track
+
+
+def detection_probability(exposure: np.ndarray) -> np.ndarray:
+    """Random search: p = 1 − exp(−exposure), exposure = Σ_u W_u V_u T_u / A_u."""
+    return -np.expm1(-exposure)
+
+
+def search_rate(
+    unit_zone: np.ndarray,
+    sweep_width_km: float,
+    speed_kmh: float,
+    duty: float,
+    zone_area_km2: np.ndarray,
+) -> np.ndarray:
+    """Per zone, the exposure one hour of a vessel's transit there adds: Σ_u W V duty / A over
+    the units in the zone (duty: the share of the month a unit is on station)."""
+    units = np.bincount(unit_zone, minlength=zone_area_km2.size)
+    return units * sweep_width_km * speed_kmh * duty / zone_area_km2
