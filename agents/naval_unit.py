@@ -2,7 +2,8 @@
 
 Units patrol where traffic is expected: each month, in turn, a unit takes the zone of its basin
 with the most expected vessel-kilometres per unit already there (SEMAR only in zones touching
-Mexico's coast). US units stand down when the maritime posture is "none".
+Mexico's coast). US units stand down when the maritime posture is "none", and stay longer on
+station when Mexico lets them resupply in its ports (cooperation).
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ class NavalUnit(mesa.Agent):
 
     @staticmethod
     def commission(model: MxStabModel) -> None:
-        """The units the config lists, per force and basin."""
+        """The units the config lists, per force and basin (replacing any already at sea)."""
+        for unit in list(model.agents_by_type.get(NavalUnit, [])):
+            unit.remove()
         navy = model.config.navy
         for force in FORCES:
             for basin, name in BASINS.items():
@@ -62,7 +65,12 @@ class NavalUnit(mesa.Agent):
     @staticmethod
     def search_rates(model: MxStabModel) -> np.ndarray:
         """(forces, zones): exposure added per hour a vessel spends in a zone, by force."""
-        navy = model.config.navy
+        navy, sea = model.config.navy, model.config.sea
+        resupplied = navy.days_on_station + navy.resupply_days * model.mexico.cooperation
+        duty = {
+            force: min(resupplied if force in US_FORCES else navy.days_on_station, 30) / 30
+            for force in FORCES
+        }
         zones: dict[str, list[int]] = {force: [] for force in FORCES}
         for unit in model.agents_by_type.get(NavalUnit, []):
             if unit.zone >= 0:
@@ -71,9 +79,9 @@ class NavalUnit(mesa.Agent):
             [
                 search_rate(
                     np.array(zones[force], dtype=np.int64),
-                    navy.sweep_width_km,
-                    navy.unit_speed_kmh,
-                    navy.days_on_station / 30,
+                    sea.sweep_width_km,
+                    sea.unit_speed_kmh,
+                    duty[force],
                     model.lanes.zone_area_km2,
                 )
                 for force in FORCES

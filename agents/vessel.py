@@ -120,17 +120,17 @@ def landing_weights(model: MxStabModel) -> np.ndarray:
 def launch_means(model: MxStabModel) -> np.ndarray:
     """Expected launches per basin: the supply split by perceived loss risk, cut by strike risk,
     plus the loads lost last month that sail again."""
-    navy = model.config.navy
-    base = np.array([navy.pacific_share, 1 - navy.pacific_share])
-    weight = base * np.exp(-navy.risk_aversion * (model.loss_risk - model.loss_risk_2024))
+    sea = model.config.sea
+    base = np.array([sea.pacific_share, 1 - sea.pacific_share])
+    weight = base * np.exp(-sea.risk_aversion * (model.loss_risk - model.loss_risk_2024))
     share = weight / weight.sum()
-    deterred = np.maximum(1 - navy.deterrence * model.strike_risk, 0.0)
-    return navy.launches_per_month * share * deterred + model.relaunch
+    deterred = np.maximum(1 - sea.deterrence * model.strike_risk, 0.0)
+    return sea.launches_per_month * share * deterred + model.relaunch
 
 
 def detection_odds(model: MxStabModel, landing: np.ndarray) -> np.ndarray:
     """(vessels, forces) exposure of each vessel's track to each force's search."""
-    hours = model.lanes.track_km[landing] / model.config.navy.vessel_speed_kmh
+    hours = model.lanes.track_km[landing] / model.config.sea.vessel_speed_kmh
     return hours @ model.search_rates.T
 
 
@@ -157,7 +157,7 @@ def sail(model: MxStabModel) -> SeaMonth:
     Launch counts come by Poisson inversion of one uniform per basin, and each basin's vessels
     draw their rows (landing, crew, detection, detecting force) from a stream of that basin and
     month, so two runs of one seed share every vessel they both launch (common random numbers)."""
-    navy = model.config.navy
+    sea = model.config.sea
     lanes = model.lanes
     uniform = model.streams["maritime"].random((1, len(BASINS)))
     counts = poisson_counts(uniform, launch_means(model)[None, :], np.empty_like(uniform))[0]
@@ -171,8 +171,8 @@ def sail(model: MxStabModel) -> SeaMonth:
         draws.append(rows)
     landing = np.concatenate(landing).astype(np.int64)
     rows = np.vstack(draws)
-    span = navy.crew_max - navy.crew_min + 1
-    crew = navy.crew_min + np.minimum((rows[:, 1] * span).astype(int), span - 1)
+    span = sea.crew_max - sea.crew_min + 1
+    crew = sea.crew_min + np.minimum((rows[:, 1] * span).astype(int), span - 1)
     detect, pick = rows[:, 2], rows[:, 3]
 
     exposure = detection_odds(model, landing)
@@ -217,8 +217,8 @@ def sail(model: MxStabModel) -> SeaMonth:
 def learn(model: MxStabModel, month: SeaMonth) -> None:
     """Traffickers update each basin's loss and strike risk from the danger their vessels ran;
     lost loads wait to sail again; patrol planners update where traffic runs."""
-    navy = model.config.navy
-    m = navy.risk_memory
+    sea = model.config.sea
+    m = sea.risk_memory
     sailed = month.launched > 0
     model.loss_risk = np.where(
         sailed, (1 - m) * model.loss_risk + m * month.loss_danger, model.loss_risk
@@ -226,5 +226,5 @@ def learn(model: MxStabModel, month: SeaMonth) -> None:
     model.strike_risk = np.where(
         sailed, (1 - m) * model.strike_risk + m * month.strike_danger, model.strike_risk
     )
-    model.relaunch = navy.reship_share * (month.seized + month.struck)
+    model.relaunch = sea.reship_share * (month.seized + month.struck)
     model.expected_km = (1 - m) * model.expected_km + m * month.km_per_zone

@@ -12,10 +12,10 @@ Fitted so far (the model's other calibrated parameters join as their mechanisms 
   +80%) with the national change under +10%; fitted to +58% (the two studies' mean) the national
   change reaches +9.8% and the recorded Sinaloa split moves it +13%, so the lower estimate is
   the one both constraints admit;
-- navy.sweep_width_km: US seizures (Coast Guard and Navy under interdiction) of 76 t of cocaine a
+- sea.sweep_width_km: US seizures (Coast Guard and Navy under interdiction) of 76 t of cocaine a
   year at the 2024 deployment, the Coast Guard's yearly average (expected value, closed form:
   exposure is linear in the sweep width);
-- navy.deterrence: Eastern Pacific launches over October 2025 – March 2026 about 25% below
+- sea.deterrence: Eastern Pacific launches over October 2025 – March 2026 about 25% below
   March – August 2025 (officials' claim); the Caribbean's fall is reported, not fitted (the
   claimed −20% is the out-of-sample check).
 """
@@ -219,19 +219,19 @@ def us_seized_tons_per_year(config: Config) -> float:
             odds[:, us].sum(axis=1), total, out=np.zeros_like(total), where=total > 0
         )
         bound = expected_bound(model)
-        tons.append(12 * (bound * caught * us_share).sum() * config.navy.vessel_load_tons)
+        tons.append(12 * (bound * caught * us_share).sum() * config.sea.vessel_load_tons)
     return float(np.mean(tons))
 
 
 def fit_sweep_width(known: dict[str, float]) -> Fitted:
     def gap(log_width: float) -> float:
-        config = Config().with_overrides({**known, "navy.sweep_width_km": np.exp(log_width)})
+        config = Config().with_overrides({**known, "sea.sweep_width_km": np.exp(log_width)})
         return us_seized_tons_per_year(config) - US_SEIZED_TONS_PER_YEAR
 
     width = float(np.exp(brentq(gap, np.log(0.01), np.log(500), xtol=1e-4)))
     achieved = gap(np.log(width)) + US_SEIZED_TONS_PER_YEAR
     return Fitted(
-        "navy.sweep_width_km",
+        "sea.sweep_width_km",
         width,
         f"US seizures {US_SEIZED_TONS_PER_YEAR:g} t of cocaine a year at the 2024 deployment",
         f"{achieved:.1f} t a year",
@@ -255,7 +255,7 @@ def launch_falls(config: Config) -> np.ndarray:
 
 def fit_deterrence(known: dict[str, float]) -> Fitted:
     def config_for(deterrence: float) -> Config:
-        return Config().with_overrides({**known, "navy.deterrence": deterrence})
+        return Config().with_overrides({**known, "sea.deterrence": deterrence})
 
     def gap(deterrence: float) -> float:
         return launch_falls(config_for(deterrence))[0] - PACIFIC_FALL
@@ -263,7 +263,7 @@ def fit_deterrence(known: dict[str, float]) -> Fitted:
     deterrence = float(brentq(gap, 0.0, 1_000.0, xtol=0.05))
     pacific, caribbean = launch_falls(config_for(deterrence))
     return Fitted(
-        "navy.deterrence",
+        "sea.deterrence",
         deterrence,
         f"Eastern Pacific launches −{PACIFIC_FALL:.0%}, Oct 2025 – Mar 2026 against Mar – Aug 2025",
         f"Pacific {-pacific:+.1%}, Caribbean {-caribbean:+.1%} (claimed −20%, not fitted)",
@@ -274,7 +274,7 @@ def fit_deterrence(known: dict[str, float]) -> Fitted:
 def calibrate() -> list[Fitted]:
     """Fit in dependency order (groups first, then what runs on them) and write the file."""
     fitted = fit_membership()
-    later = ["leadership.splinter_rivalry", "navy.sweep_width_km", "navy.deterrence"]
+    later = ["leadership.splinter_rivalry", "sea.sweep_width_km", "sea.deterrence"]
     write_calibration(fitted + previous(later))
     fitted.append(fit_splinter_rivalry(fitted))
     write_calibration(fitted + previous(later[1:]))

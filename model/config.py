@@ -148,9 +148,6 @@ class Corruption(Section):
     decay: float = param(
         0.05, 0, 1, "1/month", "fall per unit of anti-corruption effort (assumption)"
     )
-    anticorruption: float = param(
-        1.0, 0, 10, "× baseline", "Mexico's anti-corruption effort (1 = the 2024 level)"
-    )
     governance: float = param(
         0.5, 0, 1, "index", "municipal governance capacity, uniform (assumption: no index shipped)"
     )
@@ -188,8 +185,8 @@ class Displacement(Section):
     )
 
 
-class Navy(Section):
-    """Maritime cocaine traffic and the units that hunt it (DESIGN: NavalUnit, Vessel)."""
+class Sea(Section):
+    """Maritime cocaine traffic, how traffickers learn, and how patrols find them."""
 
     launches_per_month: float = param(
         206,
@@ -210,6 +207,209 @@ class Navy(Section):
     )
     crew_min: int = param(2, 1, 20, "people", "smallest crew (MECHANICS: 2–5)")
     crew_max: int = param(5, 1, 20, "people", "largest crew (2–5 averages 3.5, as 157/45 did)")
+    sweep_width_km: float = param(
+        calibrated("sea.sweep_width_km"),
+        0,
+        500,
+        "km",
+        "effective search width of a unit with its aircraft (calibrated: US seizures 76 t a "
+        "year, the Coast Guard's yearly average)",
+    )
+    unit_speed_kmh: float = param(30, 1, 100, "km/h", "patrol speed, about 16 knots (assumption)")
+    risk_memory: float = param(
+        0.3, 0.01, 1, "per month", "weight of the latest month in traffickers' risk (assumption)"
+    )
+    risk_aversion: float = param(
+        20,
+        0,
+        500,
+        "per unit risk",
+        "log-odds shift of launches away from a basin per unit rise of its loss risk (assumption)",
+    )
+    deterrence: float = param(
+        calibrated("sea.deterrence"),
+        0,
+        1_000,
+        "per unit risk",
+        "fall of launches per unit of strike risk (calibrated: Eastern Pacific traffic −25%)",
+    )
+    reship_share: float = param(
+        0.5, 0, 1, "share", "lost loads shipped again the next month (assumption)"
+    )
+
+    @model_validator(mode="after")
+    def crew_range(self) -> Sea:
+        if self.crew_max < self.crew_min:
+            raise ValueError(f"sea.crew_max must be ≥ sea.crew_min ({self.crew_min})")
+        return self
+
+
+class Labour(Section):
+    """Local recruitment r_i = 2σ(b·(x_i − x₀)), x = (w_cartel − w_legal − transfer) / w_cartel
+    (MECHANICS; a is set so that σ = 1/2 in 2024, where r = 1)."""
+
+    cartel_wage: float = param(
+        13_000, 100, 1e6, "US$/year", "a member's pay (starting value from MECHANICS)"
+    )
+    legal_wage: float = param(
+        6_500, 100, 1e6, "US$/year", "legal income open to a recruit (assumption: half the above)"
+    )
+    transfer: float = param(
+        832, 0, 1e5, "US$/year", "social-program transfer in 2024 (starting value from MECHANICS)"
+    )
+    slope: float = param(
+        5.0,
+        0,
+        100,
+        "per unit x",
+        "b: response of recruitment to the wage gap (assumption: Dell, Feigenberg & Teshima "
+        "2019 give the direction, not a value the project ships)",
+    )
+    tariff_job_loss: float = param(
+        0.4,
+        0,
+        5,
+        "share of legal income per unit tariff",
+        "legal income lost in export regions (US-border states) per unit of effective tariff "
+        "(assumption)",
+    )
+    sanction_pay_cut: float = param(
+        0.1, 0, 1, "share", "members' pay lost to financial sanctions (assumption)"
+    )
+
+
+class Enforcement(Section):
+    """Arrests, leader captures and the forces' clashes."""
+
+    intel_arrest_gain: float = param(
+        0.5, 0, 10, "× at full sharing", "extra arrests with full US intelligence (assumption)"
+    )
+    leader_hazard: float = param(
+        0.005,
+        0,
+        1,
+        "1/month",
+        "h0: monthly hazard that a named group's leader is removed at 2024 effort (assumption)",
+    )
+    leak: float = param(
+        1.0, 0, 10, "per unit κ", "p_leak = leak × mean corruption where an operation acts"
+    )
+    guard_cells: float = param(
+        0.02, 0, 1, "share", "share of cells, the most violent, where the National Guard deploys"
+    )
+    guard_clash: float = param(
+        0.02,
+        0,
+        1,
+        "deaths/member/month",
+        "clash deaths per member present, per unit of deployment above 2024 (assumption)",
+    )
+    gun_lethality: float = param(
+        0.3,
+        0,
+        1,
+        "share",
+        "fall of conflict deaths when the southbound gun flow stops (assumption; direction from "
+        "Dube, Dube & García-Ponce 2013)",
+    )
+    flee_share: float = param(
+        0.3,
+        0,
+        1,
+        "share",
+        "vessels detected by US units near Mexico that flee into Mexican waters; SEMAR takes "
+        "them with cooperation (assumption)",
+    )
+
+
+class Force(Section):
+    """Force on Mexican soil: lab strikes, raids, large-scale intervention (MECHANICS)."""
+
+    lab_strikes: float = param(4, 0, 100, "per month", "lab strikes at escalation ≥ 1")
+    lab_destroyed: float = param(
+        0.5, 0, 1, "share", "production capacity of a struck lab cell destroyed (assumption)"
+    )
+    lab_recovery: float = param(
+        0.1, 0, 1, "1/month", "capacity rebuilt, labs relocating (assumption)"
+    )
+    raids: float = param(2, 0, 100, "per month", "special-operations raids at escalation ≥ 2")
+    raid_capture: float = param(
+        0.1, 0, 1, "per raid", "chance a raid removes the targeted group's leader (assumption)"
+    )
+    intervention_cells: float = param(
+        0.05, 0, 1, "share", "cells of the most violent ground held at escalation 3"
+    )
+    members_killed: float = param(
+        5, 0, 1_000, "per operation", "members killed by a strike or raid (assumption)"
+    )
+    collateral: float = param(0.3, 0, 10, "per member killed", "bystanders killed (assumption)")
+    clash_rate: float = param(
+        0.01,
+        0,
+        1,
+        "deaths/member/month",
+        "clash deaths per member in intervention cells (assumption; Espinosa & Rubin 2015 give "
+        "the sign)",
+    )
+    retaliation: float = param(
+        0.5, 0, 10, "deaths per member killed", "revenge killings next month (assumption)"
+    )
+    sovereignty_cost: float = param(
+        0.05, 0, 1, "index/month", "fall of relations per month of unconsented force (assumption)"
+    )
+
+
+class USAgent(Section):
+    """The adaptive USGovernment: pressure against costs, a logit over neighbouring options.
+    Its weights are uncertain: each run draws them uniformly within ±`weight_spread` of these."""
+
+    mandate: float = param(1.0, 0, 10, "pressure", "the administration's own push (assumption)")
+    overdose_weight: float = param(
+        1.0, 0, 10, "pressure per 2023 level", "w_f: synthetic-opioid deaths over 2023's"
+    )
+    migration_weight: float = param(
+        0.5, 0, 10, "pressure per 2024 level", "w_m: displaced heading to the border"
+    )
+    election_weight: float = param(
+        0.5, 0, 10, "pressure", "w_e: closeness of a US federal election (peaks at the vote)"
+    )
+    news_weight: float = param(
+        0.5, 0, 10, "pressure per shock", "w_s: news shocks, halving monthly"
+    )
+    effort_weight: float = param(
+        1.0, 0, 10, "pressure per 100 transferred", "w_x: perceived Mexican effort (transfers)"
+    )
+    tariff_cost: float = param(1.5, 0, 50, "per unit tariff", "trade cost of a tariff")
+    maritime_cost: float = param(0.6, 0, 50, "per level", "cost of a maritime posture level")
+    legal_cover: float = param(
+        0.5, 0, 1, "share", "share of the maritime and land cost the designation removes"
+    )
+    force_cost: float = param(2.0, 0, 50, "per level", "cost of a land-force level")
+    relations_cost: float = param(
+        1.0, 0, 50, "per level at relations 1", "land force costs more when relations are good"
+    )
+    switch_cost: float = param(0.5, 0, 50, "per move", "hysteresis: the cost of moving a dial")
+    temperature: float = param(0.3, 0.01, 10, "utility", "logit noise of the choice")
+    weight_spread: float = param(
+        0.3, 0, 1, "share", "uncertainty of the weights: uniform ±share around each"
+    )
+
+
+# --- policy levers: they act from `policy.start`; before it the model runs on their defaults,
+# which are the recorded posture (so every scenario shares the recorded past) -----------------
+
+
+class Policy(Section):
+    """When a scenario's policy takes over from the record."""
+
+    start: int = param(
+        27, 0, 600, "month", "first month of the scenario's policy (27 = April 2026)"
+    )
+
+
+class Navy(Section):
+    """Naval units on patrol, per force and basin (DESIGN: NavalUnit)."""
+
     coast_guard_pacific: int = param(
         4, 0, 50, "units", "US Coast Guard cutters; 5 split 72/28 like the traffic (assumption)"
     )
@@ -222,44 +422,94 @@ class Navy(Section):
         3, 0, 50, "units", "Mexican Navy patrol ships; 4 split 72/28 like the traffic (assumption)"
     )
     semar_caribbean: int = param(1, 0, 50, "units", "Mexican Navy patrol ships (see Pacific)")
-    sweep_width_km: float = param(
-        calibrated("navy.sweep_width_km"),
-        0,
-        500,
-        "km",
-        "effective search width of a unit with its aircraft (calibrated: US seizures 76 t a "
-        "year, the Coast Guard's yearly average)",
-    )
-    unit_speed_kmh: float = param(30, 1, 100, "km/h", "patrol speed, about 16 knots (assumption)")
     days_on_station: float = param(
         20, 0, 30, "days/month", "a unit's days on patrol each month (assumption)"
     )
-    risk_memory: float = param(
-        0.3, 0.01, 1, "per month", "weight of the latest month in traffickers' risk (assumption)"
-    )
-    risk_aversion: float = param(
-        20,
+    resupply_days: float = param(
+        5,
         0,
-        500,
-        "per unit risk",
-        "log-odds shift of launches away from a basin per unit rise of its loss risk (assumption)",
-    )
-    deterrence: float = param(
-        calibrated("navy.deterrence"),
-        0,
-        1_000,
-        "per unit risk",
-        "fall of launches per unit of strike risk (calibrated: Eastern Pacific traffic −25%)",
-    )
-    reship_share: float = param(
-        0.5, 0, 1, "share", "lost loads shipped again the next month (assumption)"
+        10,
+        "days/month",
+        "extra days on station for US units resupplied in Mexican ports, at full cooperation "
+        "(assumption)",
     )
 
-    @model_validator(mode="after")
-    def crew_range(self) -> Navy:
-        if self.crew_max < self.crew_min:
-            raise ValueError(f"navy.crew_max must be ≥ navy.crew_min ({self.crew_min})")
-        return self
+
+class US(Section):
+    """The US dials and instruments; `adaptive` lets the USGovernment agent set the dials."""
+
+    adaptive: bool = param(
+        False, None, None, "", "the US agent sets the three dials each month (else fixed)"
+    )
+    tariff_rate: float = param(
+        0.0, 0, 1, "share", "tariff on Mexican imports (record: struck down)"
+    )
+    usmca_exempt_share: float = param(
+        0.5, 0, 1, "share", "imports exempt as USMCA-compliant (record: about half)"
+    )
+    maritime_posture: int = param(
+        2, 0, 2, "level", "0 none, 1 interdiction, 2 lethal strikes (record: strikes)"
+    )
+    escalation_level: int = param(
+        0, 0, 3, "level", "land force: 0 none, 1 lab strikes, 2 raids, 3 large-scale intervention"
+    )
+    designation: bool = param(True, None, None, "", "cartels designated terrorist organisations")
+    financial_sanctions: bool = param(
+        False,
+        None,
+        None,
+        "",
+        "the designation's money channel (off by default: the FinCEN orders of June 2025 are "
+        "not among the dated events the record replays)",
+    )
+    intel_sharing: float = param(
+        0.0, 0, 1, "share", "intelligence shared with Mexico (0 the 2024 level, 1 full)"
+    )
+    gun_interdiction: float = param(
+        0.0, 0, 1, "share", "southbound gun flow stopped (Dube, Dube & García-Ponce 2013)"
+    )
+
+
+class MX(Section):
+    """Mexico's effort, cooperation and consent."""
+
+    investigation: float = param(
+        1.0, 0, 10, "× 2024", "intelligence and investigation: arrests and leader captures"
+    )
+    social_programs: float = param(
+        1.0, 0, 20, "× 2024", "transfers to young people in cartel areas (lower recruitment)"
+    )
+    national_guard: float = param(
+        1.0, 0, 10, "× 2024", "National Guard deployed where violence is highest"
+    )
+    anticorruption: float = param(
+        1.0, 0, 10, "× 2024", "anti-corruption effort (1 = the 2024 level)"
+    )
+    kingpin_targeting: float = param(
+        0.0,
+        0,
+        1,
+        "1/month",
+        "extra monthly hazard that a named group's leader is captured or killed",
+    )
+    cooperation: float = param(
+        0.5,
+        0,
+        1,
+        "share",
+        "share of US requests granted: SEMAR intercepts, resupply in Mexican ports (assumption: "
+        "half, as in 2025)",
+    )
+    transfers_per_year: int = param(
+        0, 0, 500, "people/year", "prisoner transfers to the US, in two batches a year"
+    )
+    consent: str = Field(
+        "by_relations",
+        pattern="^(always|never|by_relations)$",
+        description="consent to US operations on Mexican soil: always, never, or when relations "
+        "are at least 0.5",
+        json_schema_extra={"unit": ""},
+    )
 
 
 class Relations(Section):
@@ -294,8 +544,21 @@ class Config(Section):
     routes: Routes = Routes()
     corruption: Corruption = Corruption()
     displacement: Displacement = Displacement()
-    navy: Navy = Navy()
+    sea: Sea = Sea()
     relations: Relations = Relations()
+    labour: Labour = Labour()
+    enforcement: Enforcement = Enforcement()
+    force: Force = Force()
+    us_agent: USAgent = USAgent()
+    policy: Policy = Policy()
+    navy: Navy = Navy()
+    us: US = US()
+    mx: MX = MX()
+
+    def recorded(self) -> Config:
+        """This config with every lever at its default: the posture the record left, which the
+        model runs on before `policy.start`."""
+        return self.model_copy(update={name: type(getattr(self, name))() for name in LEVERS})
 
     def with_overrides(self, overrides: dict[str, Any]) -> Config:
         """A copy with dotted-key overrides applied and validated (ConfigError names the field)."""
@@ -313,6 +576,9 @@ class Config(Section):
             return Config.model_validate(data)
         except ValidationError as error:
             raise ConfigError(describe(error)) from None
+
+
+LEVERS = ("navy", "us", "mx")
 
 
 class ConfigError(ValueError):

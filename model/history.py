@@ -89,3 +89,33 @@ def recorded_events() -> tuple[RecordedEvent, ...]:
             RecordedEvent(month_of(row["date"]), kind, float(level or 0.0), row["event"])
         )
     return tuple(sorted(recorded, key=lambda e: (e.month, e.kind)))
+
+
+# US overdose deaths (all drugs), the rows of events_2025.csv with a firm figure, and the model
+# month from which each was the latest the US government had: the calendar-year figures were
+# released in May of the next year, the 12 months to August 2025 in early 2026 (the December
+# 2025 row is marked low confidence and is not used).
+OVERDOSE_ROWS = (
+    ("US overdose deaths 2023", 0),
+    ("US overdose deaths 2024", 16),
+    ("US overdose deaths 12 months to Aug 2025", 24),
+)
+
+
+@cache
+def overdose_series() -> tuple[tuple[int, float], ...]:
+    """(first month known, deaths) of each usable overdose figure, in month order."""
+    series = []
+    for prefix, month in OVERDOSE_ROWS:
+        rows = events()[events()["event"].str.startswith(prefix)]
+        if len(rows) != 1:
+            raise LookupError(f"events_2025.csv: expected one row starting {prefix!r}")
+        number = str(rows.iloc[0]["number"]).split("(")[0].replace("~", "").replace(",", "")
+        series.append((month, float(number)))
+    return tuple(series)
+
+
+def overdose_deaths(month: int) -> float:
+    """The latest recorded yearly overdose deaths known in `month`."""
+    known = [deaths for first, deaths in overdose_series() if first <= month]
+    return known[-1]

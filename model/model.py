@@ -26,6 +26,7 @@ from mxstab.agents.vessel import (
     sail,
 )
 from mxstab.model.config import Config
+from mxstab.model.force import apply_force, members_per_cell, retaliation
 from mxstab.model.grid import load_grid
 from mxstab.model.groups import CJNG, NORESTE, SINALOA, initial_groups, strength_by_state
 from mxstab.model.history import CHAPITOS, MAYOS, recorded_events
@@ -34,18 +35,32 @@ from mxstab.model.maritime import BASINS, detection_probability, sea_lanes
 from mxstab.model.membership import integrate_month
 from mxstab.model.population import cell_population
 from mxstab.model.randomness import stream
+from mxstab.model.recruitment import group_recruitment, local_recruitment, wage_gap
 from mxstab.model.routes import RouteTrees, road_graph
 from mxstab.model.stability import stability_index
 from mxstab.model.states import state_table
 from mxstab.model.territory import Fronts, initial_owner, place_pair_deaths
 
-STREAMS = ("territory", "violence", "contagion", "maritime")
+STREAMS = (
+    "territory",
+    "violence",
+    "contagion",
+    "clashes",
+    "maritime",
+    "force",
+    "leadership",
+    "us_choices",
+)
+POLICY_DIALS = ("tariff_rate", "usmca_exempt_share", "maritime_posture", "escalation_level")
 NATIONAL_COLUMNS = (
     "homicides",
     "homicide_rate",
     "conflict_deaths",
     "background_homicides",
     "induced_homicides",
+    "clash_deaths",
+    "force_operations",
+    "leader_removals",
     "cartel_members",
     "cartels_active",
     "recruits",
@@ -65,6 +80,8 @@ NATIONAL_COLUMNS = (
     "designation",
     "news_shocks",
     "relations_index",
+    "cooperation",
+    "us_pressure",
     "displaced",
     "displaced_to_border",
     "corruption",
@@ -88,7 +105,9 @@ class MxStabModel(mesa.Model):
 
     def __init__(self, config: Config | None = None, seed: int = 0, resolution: float = 0.25):
         super().__init__(rng=seed)
-        self.config = config or Config()
+        self.requested = config or Config()
+        self.config = self.requested.recorded()
+        self.policy_active = False
         self.seed = seed
         self.streams = {name: stream(seed, name) for name in STREAMS}
         self.grid = load_grid(resolution)
@@ -116,8 +135,20 @@ class MxStabModel(mesa.Model):
         self.init_routes()
         self.init_corruption()
         self.init_violence()
+        self.wage_gap_2024 = wage_gap(
+            self.config.labour.cartel_wage,
+            self.config.labour.legal_wage,
+            self.config.labour.transfer * self.config.mx.social_programs,
+        )
+        self.clash_expected = np.zeros(self.grid.shape)
+        self.force = None
+        self.removals_this_month: list[str] = []
         for month in sorted({event.month for event in recorded_events()}):
             self.schedule_event(self.replay_history, at=month)
+        if self.requested.policy.start == 0:
+            self.start_policy()
+        else:
+            self.schedule_event(self.start_policy, at=self.requested.policy.start)
         self.national: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
             model_reporters={name: self.national_value(name) for name in NATIONAL_COLUMNS},
@@ -141,6 +172,7 @@ class MxStabModel(mesa.Model):
     def step(self) -> None:
         self.governments_decide()
         self.maritime()
+        self.force_on_soil()
         self.land_routes()
         self.cartels_act()
         self.violence_happens()
@@ -155,8 +187,10 @@ class MxStabModel(mesa.Model):
         what the vessels brought (at the start, what they are expected to bring)."""
         grid = self.grid
         self.roads = road_graph(grid.resolution)
-        labs = np.isin(grid.state.ravel()[self.roads.cells], LAB_STATES).astype(float)
-        self.lab_share = labs / labs.sum()
+        labs = np.isin(grid.state, LAB_STATES) & grid.mexico
+        self.lab_capacity_2024 = labs.astype(float)
+        self.lab_capacity = self.lab_capacity_2024.copy()
+        self.lab_share = labs.ravel()[self.roads.cells] / labs.sum()
         self.landing_node = np.searchsorted(self.roads.cells, self.lanes.landing_cell)
         self.cocaine_reference = max(self.cocaine_load.sum(), 1e-12)
         self.crossings = self.roads.crossing_nodes(grid)
@@ -165,6 +199,7 @@ class MxStabModel(mesa.Model):
         self.land_routes()
         self.flow_reference = self.flow.max()
         self.flow /= self.flow_reference
+        self.fentanyl_2024 = max(self.fentanyl_to_us, 1e-12)
 
     def land_routes(self) -> None:
         """Route this month's loads; rebuild the trees when costs changed (a cell on a front
@@ -180,9 +215,10 @@ class MxStabModel(mesa.Model):
                 self.crossings,
                 self.config.routes.logit_scale_km,
             )
-            self.fentanyl_through, arriving = self.trees.flows(self.lab_share)
-            self.fentanyl_to_us = self.config.routes.fentanyl_kg_per_month * arriving.sum()
             self.routes_stale = False
+        capacity = self.lab_capacity.ravel()[self.roads.cells]
+        self.fentanyl_through, arriving = self.trees.flows(self.lab_share * capacity)
+        self.fentanyl_to_us = self.config.routes.fentanyl_kg_per_month * arriving.sum()
         load = np.zeros(self.roads.nodes)
         load[self.landing_node] = self.cocaine_load
         cocaine_through, arriving = self.trees.flows(load)
@@ -194,8 +230,40 @@ class MxStabModel(mesa.Model):
     # --- governments ----------------------------------------------------------------------------
 
     def governments_decide(self) -> None:
-        """The US dials follow the record (scheduled events); Mexico weighs the relationship."""
+        """Before `policy.start` the dials and transfers follow the record (scheduled events);
+        from it Mexico transfers in batches and the adaptive US agent sets the dials. Mexico
+        then weighs the relationship."""
+        if self.policy_active:
+            self.mexico.batch_transfer()
+            if self.config.us.adaptive:
+                self.us.decide()
         self.mexico.weigh_relations()
+
+    def start_policy(self) -> None:
+        """The scenario takes over: its levers replace the recorded posture."""
+        self.config = self.requested
+        self.policy_active = True
+        NavalUnit.commission(self)
+        self.us.adopt(self.config.us)
+        self.event_log.append((self.steps, "policy starts"))
+
+    # --- force on Mexican soil ------------------------------------------------------------------
+
+    def force_on_soil(self) -> None:
+        """US operations at the current escalation level; unconsented ones are remembered for
+        Mexico's sovereignty response."""
+        self.force = apply_force(self, self.streams["force"])
+        if self.force.operations:
+            consent = self.mexico.consents()
+            if not consent:
+                self.mexico.unconsented_operations += self.force.operations
+            self.event_log.append(
+                (
+                    self.month,
+                    f"{self.force.operations} US operations on Mexican soil "
+                    f"({self.force.leaked} leaked, {'with' if consent else 'without'} consent)",
+                )
+            )
 
     # --- maritime -------------------------------------------------------------------------------
 
@@ -213,7 +281,7 @@ class MxStabModel(mesa.Model):
         landings = np.arange(bound.size)
         caught = detection_probability(detection_odds(self, landings).sum(axis=1))
         self.loss_risk = self.loss_risk_2024 = loss_share(bound, caught, self.lanes.landing_basin)
-        self.cocaine_load = bound * (1 - caught) * self.config.navy.vessel_load_tons
+        self.cocaine_load = bound * (1 - caught) * self.config.sea.vessel_load_tons
 
     def maritime(self) -> None:
         """Units take station; this month's vessels sail, and traffickers and planners learn
@@ -223,14 +291,16 @@ class MxStabModel(mesa.Model):
         self.sea = sail(self)
         Vessel.crew_fleet(self, self.sea.fate.size)
         learn(self, self.sea)
-        self.cocaine_load = self.sea.landed_at * self.config.navy.vessel_load_tons
+        self.cocaine_load = self.sea.landed_at * self.config.sea.vessel_load_tons
 
     # --- cartels ------------------------------------------------------------------------------
 
-    def membership_month(self, arrest_pressure: float = 1.0):
-        """(members, flows) one month on from now; arrests scale with `arrest_pressure`."""
+    def membership_month(self, arrest_pressure: float = 1.0, recruitment=None, lethality=1.0):
+        """(members, flows) one month on from now; arrests scale with `arrest_pressure`,
+        recruitment per group with `recruitment` (r_c), conflict deaths with `lethality`."""
         m = self.config.membership
-        recruitment = np.ones(len(self.groups.members))
+        if recruitment is None:
+            recruitment = np.ones(len(self.groups.members))
         return integrate_month(
             self.groups.members,
             recruitment,
@@ -238,7 +308,7 @@ class MxStabModel(mesa.Model):
             self.groups.rivalry,
             m.rho,
             m.eta,
-            m.theta,
+            m.theta * lethality,
             m.omega,
             m.substeps,
         )
@@ -248,10 +318,14 @@ class MxStabModel(mesa.Model):
             self.groups.members, _ = self.membership_month()
 
     def arrest_pressure(self) -> float:
-        """m_t: arrests fall with corruption where members are, 1 at the 2024 baseline."""
+        """m_t = investigation × (1 + gain × intelligence shared) × (1 − κ̄) / (1 − κ̄_2024):
+        1 at the 2024 baseline, so it makes the published 110 arrests a week."""
         if not self.config.membership.spatial:
             return 1.0
-        return (1 - self.member_corruption()) / (1 - self.corruption_2024)
+        effort = self.config.mx.investigation * (
+            1 + self.config.enforcement.intel_arrest_gain * self.us.intel_sharing
+        )
+        return effort * (1 - self.member_corruption()) / (1 - self.corruption_2024)
 
     def member_corruption(self) -> float:
         """Member-weighted mean corruption: each group's mean over the cells it holds."""
@@ -264,7 +338,57 @@ class MxStabModel(mesa.Model):
         return float((mean * self.groups.members).sum() / total) if total > 0 else 0.0
 
     def cartels_act(self) -> None:
-        self.groups.members, self.flows = self.membership_month(self.arrest_pressure())
+        """Membership over the month (recruitment by local wages and programs, arrests by
+        effort, lethality by the gun flow); members killed by force and clashes leave; leaders
+        fall to raids and to the capture hazard, and their groups split."""
+        spatial = self.config.membership.spatial
+        recruitment = group_recruitment(self, local_recruitment(self)) if spatial else None
+        lethality = 1 - self.config.enforcement.gun_lethality * self.us.gun_interdiction
+        self.groups.members, self.flows = self.membership_month(
+            self.arrest_pressure(), recruitment, lethality
+        )
+        self.guard_clashes()
+        killed = self.force.members_killed
+        self.groups.members[: killed.size] -= killed
+        self.guard_killed[: killed.size] += killed
+        self.groups.members = np.maximum(self.groups.members, 0.0)
+        self.clash_expected = retaliation(self, self.guard_killed)
+        self.removals_this_month = []
+        for index in sorted(set(self.force.removals) | set(self.leaders_captured())):
+            if self.groups.active[index]:
+                self.removals_this_month.append(self.groups.names[index])
+                self.remove_leader(index)
+
+    def guard_clashes(self) -> None:
+        """The National Guard, above its 2024 deployment, in the most violent cells: clash
+        deaths in proportion to the members there (expected; drawn with the month's deaths)."""
+        e = self.config.enforcement
+        extra = max(self.config.mx.national_guard - 1.0, 0.0)
+        self.guard_expected = np.zeros(self.grid.shape)
+        self.guard_killed = np.zeros(self.groups.members.size)
+        if extra == 0:
+            return
+        rate = np.where(self.grid.mexico, self.smoothed_rate, -np.inf).ravel()
+        count = max(int(round(e.guard_cells * self.grid.mexico.sum())), 1)
+        cells = np.argsort(-rate, kind="stable")[:count]
+        deaths = e.guard_clash * extra * members_per_cell(self).ravel()[cells]
+        self.guard_expected.ravel()[cells] = deaths
+        holders = self.owner.ravel()[cells]
+        held = holders >= 0
+        np.add.at(self.guard_killed, holders[held], deaths[held])
+
+    def leaders_captured(self) -> list[int]:
+        """From `policy.start`, each active named group loses its leader with monthly hazard
+        h0·(investigation + intelligence shared)·(1 − leak) + kingpin targeting (MECHANICS)."""
+        if not self.policy_active:
+            return []
+        e, mx = self.config.enforcement, self.config.mx
+        candidates = np.flatnonzero(self.groups.named & self.groups.active)
+        uniform = self.streams["leadership"].random(self.groups.named.size)
+        leak = min(e.leak * float(self.corruption[self.grid.mexico].mean()), 1.0)
+        hazard = e.leader_hazard * (mx.investigation + self.us.intel_sharing) * (1 - leak)
+        hazard += mx.kingpin_targeting
+        return [int(i) for i in candidates if uniform[i] < hazard]
 
     def set_territory(self, owner: np.ndarray) -> None:
         self.owner = owner
@@ -296,7 +420,9 @@ class MxStabModel(mesa.Model):
             if event.kind == "sinaloa_split":
                 self.sinaloa_split()
             elif event.kind == "transfer":
-                self.mexico.transfer(int(event.value))
+                self.mexico.transfer(int(event.value), month)
+            elif event.kind in POLICY_DIALS and self.policy_active:
+                continue
             elif event.kind != "leader_arrest":
                 self.us.set_dial(event.kind, event.value)
             detail = (
@@ -365,8 +491,10 @@ class MxStabModel(mesa.Model):
         self.conflict = self.conflict_raster(self.flows.pair_deaths)
         self.background_deaths = self.draw_counts("violence", self.background)
         self.induced = self.draw_counts("contagion", self.induced_expected)
-        self.level = self.background + self.conflict + self.induced_expected
-        self.homicides = self.background_deaths + self.conflict + self.induced
+        clash_expected = self.clash_expected + self.guard_expected
+        self.clashes = self.draw_counts("clashes", clash_expected) + self.force.deaths
+        self.level = self.background + self.conflict + self.induced_expected + clash_expected
+        self.homicides = self.background_deaths + self.conflict + self.induced + self.clashes
         self.population = np.maximum(self.population - self.homicides, 0.0)
 
     # --- municipalities ------------------------------------------------------------------------
@@ -374,6 +502,8 @@ class MxStabModel(mesa.Model):
     def municipalities_act(self) -> None:
         """Displacement (mayors' plata o plomo joins here with the policies work)."""
         self.left, self.arrived, self.heading_north = Municipality.displace(self)
+        if self.month == 0:
+            self.heading_north_2024 = self.heading_north
         self.population += self.arrived - self.left
 
     # --- diffusion kernels ----------------------------------------------------------------------
@@ -397,7 +527,7 @@ class MxStabModel(mesa.Model):
         c = self.config.corruption
         control = (self.owner >= 0).astype(float)
         growth = c.growth * self.flow * control * (1 - c.governance)
-        decay = np.full(self.grid.shape, c.decay * c.anticorruption)
+        decay = np.full(self.grid.shape, c.decay * self.config.mx.anticorruption)
         corruption_step(self.corruption, growth, decay, c.diffusion, self.grid.mexico, self.scratch)
         self.corruption, self.scratch = self.scratch, self.corruption
 
@@ -424,7 +554,7 @@ class MxStabModel(mesa.Model):
         flows = self.flows
         members = self.groups.members
         sea = self.sea
-        load_tons = self.config.navy.vessel_load_tons
+        load_tons = self.config.sea.vessel_load_tons
         self.stability = stability_index(self)
         people = np.where(self.grid.mexico, self.population, 0.0)
         self.national = {
@@ -433,6 +563,9 @@ class MxStabModel(mesa.Model):
             "conflict_deaths": float(self.conflict.sum()),
             "background_homicides": float(self.background_deaths.sum()),
             "induced_homicides": float(self.induced.sum()),
+            "clash_deaths": float(self.clashes.sum()),
+            "force_operations": self.force.operations,
+            "leader_removals": len(self.removals_this_month),
             "cartel_members": float(members.sum()),
             "cartels_active": int(self.groups.active.sum()),
             "recruits": float(flows.recruits.sum()),
@@ -452,6 +585,8 @@ class MxStabModel(mesa.Model):
             "designation": int(self.us.designation),
             "news_shocks": self.us.news_shocks,
             "relations_index": self.mexico.relations,
+            "cooperation": self.mexico.cooperation,
+            "us_pressure": self.us.pressure,
             "displaced": float(self.left.sum()),
             "displaced_to_border": self.heading_north,
             "corruption": float((self.corruption * people).sum() / people.sum()),
@@ -459,6 +594,7 @@ class MxStabModel(mesa.Model):
         }
         self.datacollector.collect(self)
         self.mexico.end_month()
+        self.us.end_month()
         state = self.grid.state.ravel()
 
         def by_state(values: np.ndarray) -> np.ndarray:

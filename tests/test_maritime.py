@@ -37,8 +37,7 @@ def run_sea(config: Config, seed: int, months: int) -> list[dict]:
             {
                 "means": means,
                 "sea": sea,
-                "us_seized_tons": float((us & (sea.fate == 1)).sum())
-                * config.navy.vessel_load_tons,
+                "us_seized_tons": float((us & (sea.fate == 1)).sum()) * config.sea.vessel_load_tons,
                 "national": dict(model.national),
                 "vessel_fates": [v.fate for v in model.agents_by_type.get(Vessel, [])],
             }
@@ -85,7 +84,7 @@ def test_random_search_formula():
 
 
 def test_every_vessel_meets_one_fate_and_tonnes_add_up(baseline_sea):
-    load = Config().navy.vessel_load_tons
+    load = Config().sea.vessel_load_tons
     for rows in baseline_sea.values():
         for row in rows:
             sea, national = row["sea"], row["national"]

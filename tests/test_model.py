@@ -97,9 +97,9 @@ def test_invariants_for_any_valid_config(
             "membership.rho": rho,
             "membership.eta": eta,
             "membership.theta": theta,
-            "navy.launches_per_month": launches,
-            "navy.sweep_width_km": sweep,
-            "navy.deterrence": deterrence,
+            "sea.launches_per_month": launches,
+            "sea.sweep_width_km": sweep,
+            "sea.deterrence": deterrence,
             "navy.us_navy_caribbean": units,
         }
     )
@@ -154,7 +154,7 @@ def test_anti_corruption_effort_lowers_corruption():
     """Tripling anti-corruption effort from month 0 lowers corruption within a year, and the
     2024 baseline holds its level (it starts where its own rule settles)."""
     base = run_model(Config(), 3, 12).national
-    effort = run_model(Config().with_overrides({"corruption.anticorruption": 3}), 3, 12).national
+    effort = run_model(Config().with_overrides({"mx.anticorruption": 3}), 3, 12).national
     assert effort["corruption"].iloc[-1] < 0.7 * base["corruption"].iloc[-1]
     assert base["corruption"].iloc[-1] == pytest.approx(base["corruption"].iloc[0], rel=0.1)
 
