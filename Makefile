@@ -42,7 +42,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 venv: $(VENV)/.installed-test
 
 run: $(VENV)/.installed-run
-	$(VENV)/bin/mxstab run --scenario baseline --months 40 --seed 0 --out $(OUT)/baseline
+	$(VENV)/bin/mxstab compare --out $(OUT)/compare
 
 test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -125,9 +125,14 @@ class USGovernment(mesa.Agent):
                 "tariff",
                 TARIFF_LEVELS.index(self.tariff_level()),
                 len(TARIFF_LEVELS) - 1,
-                lambda k: agent.tariff_cost * TARIFF_LEVELS[k] * tariffed,
+                lambda k: agent.tariff_cost * (TARIFF_LEVELS[k] * tariffed) ** 2,
             ),
-            ("maritime", self.maritime_posture, 2, lambda k: agent.maritime_cost * k * cover),
+            (
+                "maritime",
+                self.maritime_posture,
+                2,
+                lambda k: agent.maritime_cost * max(k - 1, 0) * cover,
+            ),
             (
                 "escalation",
                 self.escalation_level,

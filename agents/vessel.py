@@ -7,8 +7,10 @@ stood, of being stopped or struck: spotters see the ships, and a few strikes a m
 to learn from by counting); launches shift toward the safer basin (the balloon at sea), fall with
 strike risk (deterrence), and a share of lost loads sails again the next month. A vessel
 crossing patrolled water is detected by random search; the detecting force seizes it (crew
-arrested) or, for the US Navy under the strike posture, strikes it (crew killed). All vessels of
-a month are resolved in one vectorised call.
+arrested) or, for the US Navy under the strike posture, strikes it (crew killed). A vessel a US
+unit chases near Mexico may flee into Mexican waters (`enforcement.flee_share`); SEMAR takes it
+with the cooperation Mexico gives, else it escapes. All vessels of a month are resolved in one
+vectorised call.
 """
 
 from __future__ import annotations
@@ -118,13 +120,14 @@ def landing_weights(model: MxStabModel) -> np.ndarray:
 
 
 def launch_means(model: MxStabModel) -> np.ndarray:
-    """Expected launches per basin: the supply split by perceived loss risk, cut by strike risk,
-    plus the loads lost last month that sail again."""
+    """Expected launches per basin: the supply split by perceived loss risk, cut by strike risk
+    as exp(−d·risk) (MECHANICS' fall d·risk for small risks, never below zero), plus the loads
+    lost last month that sail again."""
     sea = model.config.sea
     base = np.array([sea.pacific_share, 1 - sea.pacific_share])
     weight = base * np.exp(-sea.risk_aversion * (model.loss_risk - model.loss_risk_2024))
     share = weight / weight.sum()
-    deterred = np.maximum(1 - sea.deterrence * model.strike_risk, 0.0)
+    deterred = np.exp(-sea.deterrence * model.strike_risk)
     return sea.launches_per_month * share * deterred + model.relaunch
 
 
@@ -163,7 +166,7 @@ def sail(model: MxStabModel) -> SeaMonth:
     counts = poisson_counts(uniform, launch_means(model)[None, :], np.empty_like(uniform))[0]
     landing, draws = [], []
     for basin, count in zip(BASINS, counts.astype(int), strict=True):
-        rows = stream(model.seed, f"vessels:{basin}:{model.month}").random((count, 4))
+        rows = stream(model.seed, f"vessels:{basin}:{model.month}").random((count, 5))
         mine = np.flatnonzero(lanes.landing_basin == basin)
         cumulative = np.cumsum(model.landing_weights[mine])
         pick = np.searchsorted(cumulative, rows[:, 0] * cumulative[-1], side="right")
@@ -173,7 +176,7 @@ def sail(model: MxStabModel) -> SeaMonth:
     rows = np.vstack(draws)
     span = sea.crew_max - sea.crew_min + 1
     crew = sea.crew_min + np.minimum((rows[:, 1] * span).astype(int), span - 1)
-    detect, pick = rows[:, 2], rows[:, 3]
+    detect, pick, flee = rows[:, 2], rows[:, 3], rows[:, 4]
 
     exposure = detection_odds(model, landing)
     total = exposure.sum(axis=1)
@@ -186,8 +189,14 @@ def sail(model: MxStabModel) -> SeaMonth:
     strike = (force == navy) & striking
     navy_share = np.divide(exposure[:, navy], total, out=np.zeros_like(total), where=total > 0)
     strike_danger = danger * navy_share * striking
-    fate = np.where(detected, np.where(strike, 2, 1), 0)
     stopped_in = np.argmax(lanes.track_km[landing] * model.search_rates[force], axis=1)
+    flee_share = model.config.enforcement.flee_share
+    chased = detected & ~strike & (force != FORCES.index("semar")) & lanes.zone_mexican[stopped_in]
+    fled = chased & (flee < flee_share)
+    taken = fled & (flee < flee_share * model.mexico.cooperation)
+    force = np.where(taken, FORCES.index("semar"), force)
+    detected &= ~(fled & ~taken)
+    fate = np.where(detected, np.where(strike, 2, 1), 0)
     basin = lanes.landing_basin[landing]
 
     def per_basin(mask: np.ndarray) -> np.ndarray:

@@ -155,11 +155,11 @@ def write_calibration(fitted: list[Fitted]) -> None:
     write_atomic(CALIBRATION_FILE, lambda path: path.write_text("\n".join(lines), encoding="utf-8"))
 
 
-def removal_effect(config: Config) -> tuple[float, float]:
+def removal_effect(config: Config, seeds: tuple[int, ...] = REMOVAL_SEEDS) -> tuple[float, float]:
     """Mean relative change, months 1–12 after a leader's removal at month 1, of homicides where
     the group held ground (and next to it), and of national homicides, against the same seed."""
     local_changes, national_changes = [], []
-    for seed in REMOVAL_SEEDS:
+    for seed in seeds:
         base = MxStabModel(config, seed=seed)
         sample = np.flatnonzero(base.groups.named)
         base_months = []
@@ -207,19 +207,25 @@ def fit_splinter_rivalry(fitted: list[Fitted]) -> Fitted:
 
 
 def us_seized_tons_per_year(config: Config) -> float:
-    """Expected US seizures at the 2024 deployment, mean over seeds (territory differs)."""
-    us = [FORCES.index(force) for force in US_FORCES]
+    """Expected US seizures at the 2024 deployment, mean over seeds (territory differs). A
+    vessel a US unit chases in Mexican water flees there with `enforcement.flee_share` and is
+    then SEMAR's, not a US seizure."""
     tons = []
     for seed in MARITIME_SEEDS:
         model = MxStabModel(config, seed=seed)
-        odds = detection_odds(model, np.arange(model.lanes.landing_cell.size))
+        lanes = model.lanes
+        odds = detection_odds(model, np.arange(lanes.landing_cell.size))
         total = odds.sum(axis=1)
         caught = -np.expm1(-total)
-        us_share = np.divide(
-            odds[:, us].sum(axis=1), total, out=np.zeros_like(total), where=total > 0
-        )
+        seized = np.zeros_like(total)
+        for force in US_FORCES:
+            f = FORCES.index(force)
+            share = np.divide(odds[:, f], total, out=np.zeros_like(total), where=total > 0)
+            stop = np.argmax(lanes.track_km * model.search_rates[f], axis=1)
+            kept = 1 - config.enforcement.flee_share * lanes.zone_mexican[stop]
+            seized += caught * share * kept
         bound = expected_bound(model)
-        tons.append(12 * (bound * caught * us_share).sum() * config.sea.vessel_load_tons)
+        tons.append(12 * (bound * seized).sum() * config.sea.vessel_load_tons)
     return float(np.mean(tons))
 
 

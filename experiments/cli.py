@@ -107,14 +107,12 @@ def map_command(
     print(f"wrote {path}")
 
 
-class Scenario(StrEnum):
-    baseline = "baseline"
-
-
 @app.command()
 def run(
     out: Annotated[Path, typer.Option("--out", "-o", help="folder for Parquet, manifest, maps")],
-    scenario: Annotated[Scenario, typer.Option(help="named scenario")] = Scenario.baseline,
+    scenario: Annotated[
+        str, typer.Option(help="named scenario (see `mxstab scenarios`)")
+    ] = "baseline",
     months: Annotated[
         int, typer.Option(min=1, max=600, help="months to run from January 2024")
     ] = 24,
@@ -128,10 +126,15 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from mxstab.experiments.run import run_model, write_run
-    from mxstab.model.config import Config, ConfigError, parse_assignments
+    from mxstab.experiments.scenario import load_scenario
+    from mxstab.model.config import ConfigError, parse_assignments
 
     try:
-        config = Config().with_overrides(parse_assignments(overrides or []))
+        chosen = load_scenario(scenario)
+    except ConfigError as error:
+        raise typer.BadParameter(str(error), param_hint="'--scenario'") from None
+    try:
+        config = chosen.config(parse_assignments(overrides or []))
     except ConfigError as error:
         raise typer.BadParameter(str(error), param_hint="'--set'") from None
     columns = (
@@ -141,13 +144,13 @@ def run(
         TimeRemainingColumn(),
     )
     with Progress(*columns, transient=True) as progress:
-        task = progress.add_task(f"{scenario.value}, seed {seed}", total=months)
+        task = progress.add_task(f"{scenario}, seed {seed}", total=months)
         result = run_model(
             config, seed, months, resolution, on_month=lambda _: progress.advance(task)
         )
-    write_run(result, out, scenario.value, seed, resolution)
+    write_run(result, out, scenario, seed, resolution)
     national = result.national
-    table = Table(title=f"{scenario.value}, seed {seed}: {months} months at {resolution}°")
+    table = Table(title=f"{scenario}, seed {seed}: {months} months at {resolution}°")
     for column in ("", "first month", "last month", "mean"):
         table.add_column(column, justify="right")
     for name in (
@@ -168,6 +171,122 @@ def run(
         )
     Console().print(table)
     print(f"wrote {out} in {result.wall_seconds:.1f} s")
+
+
+@app.command()
+def compare(
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for the results")] = Path(
+        "out/compare"
+    ),
+    scenarios: Annotated[str, typer.Option(help="comma-separated scenarios (default: all)")] = "",
+    seeds: Annotated[str, typer.Option(help="seeds: a count N (0..N−1) or a range A-B")] = "20",
+    adaptive_seeds: Annotated[
+        str, typer.Option(help="seeds of the adaptive scenario (default: ten times --seeds)")
+    ] = "",
+    months: Annotated[int, typer.Option(min=1, max=600, help="months from January 2024")] = 88,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="processes")] = 2,
+    overrides: Annotated[
+        list[str] | None, typer.Option("--set", help="override a parameter: name=value")
+    ] = None,
+) -> None:
+    """Run scenarios over paired seeds; print the table; write summary.csv and report.html."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from mxstab.experiments.compare import compare as run_comparison
+    from mxstab.experiments.compare import parse_seeds, plan
+    from mxstab.experiments.scenario import load_scenario, scenario_names
+    from mxstab.model.config import ConfigError, parse_assignments
+
+    names = [n.strip() for n in scenarios.split(",") if n.strip()] or scenario_names()
+    try:
+        for name in names:
+            load_scenario(name)
+    except ConfigError as error:
+        raise typer.BadParameter(str(error), param_hint="'--scenarios'") from None
+    try:
+        seed_list = parse_seeds(seeds)
+        if adaptive_seeds:
+            adaptive_list = parse_seeds(adaptive_seeds)
+        else:
+            adaptive_list = list(range(seed_list[0], seed_list[0] + 10 * len(seed_list)))
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="'--seeds'") from None
+    try:
+        assignments = parse_assignments(overrides or [])
+        for name in names:
+            load_scenario(name).config(assignments)
+    except ConfigError as error:
+        raise typer.BadParameter(str(error), param_hint="'--set'") from None
+    jobs = plan(names, seed_list, adaptive_list, months, assignments, out)
+    started = time.perf_counter()
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task(f"{len(jobs)} runs", total=len(jobs))
+        result = run_comparison(jobs, workers, out, on_done=lambda: progress.advance(task))
+    table = Table(title=f"{months} months, last-year figures: mean [90% interval]; Δ vs baseline")
+    shown = {
+        "homicide_rate": "homicides /100k",
+        "cartel_members": "members",
+        "cartels_active": "groups",
+        "cocaine_to_us_tons": "cocaine t",
+        "fentanyl_to_us_kg": "fentanyl kg",
+        "seized_tons": "seized t",
+        "strike_deaths": "strike deaths",
+        "displaced": "displaced",
+        "relations_index": "relations",
+        "escalation_level": "max escalation",
+    }
+    table.add_column("scenario")
+    for label in shown.values():
+        table.add_column(label, justify="right")
+    for _, row in result.summary.iterrows():
+        cells = []
+        for name in shown:
+            text = f"{row[name]:,.3g} [{row[f'{name}_lo']:,.3g}, {row[f'{name}_hi']:,.3g}]"
+            if (
+                row["scenario"] != "baseline"
+                and f"delta_{name}" in row
+                and row.notna()[f"delta_{name}"]
+            ):
+                text += f"\nΔ {row[f'delta_{name}']:+,.3g}"
+            cells.append(text)
+        table.add_row(str(row["scenario"]), *cells)
+    console = Console()
+    console.print(table)
+    if not result.odds.empty:
+        odds = Table(title="Is intervention inevitable? P(escalation level ≥ k) [90% interval]")
+        for column in ("scenario", "within", "≥ 1", "≥ 2", "≥ 3"):
+            odds.add_column(column, justify="right")
+        for (label, horizon), group in result.odds.groupby(["scenario", "months"], sort=False):
+            odds.add_row(
+                label,
+                f"{horizon} months",
+                *(f"{r.probability:.2f} [{r.lo:.2f}, {r.hi:.2f}]" for r in group.itertuples()),
+            )
+        console.print(odds)
+    print(
+        f"wrote {', '.join(str(p) for p in result.files)} in {time.perf_counter() - started:.0f} s"
+    )
+
+
+@app.command()
+def scenarios() -> None:
+    """List the named scenarios with a one-line description each."""
+    from mxstab.experiments.scenario import load_scenario, scenario_names
+
+    table = Table(title="scenarios (policy from April 2026; the record before it)")
+    table.add_column("scenario")
+    table.add_column("description")
+    for name in scenario_names():
+        table.add_row(name, load_scenario(name).description)
+    Console().print(table)
 
 
 @app.command()

@@ -36,13 +36,13 @@ def run_model(
     resolution: float = 0.25,
     on_month=None,
 ) -> RunResult:
-    """Run `months` steps (months 0..N−1); `on_month(month)` is called after each."""
+    """Run `months` steps (months 0..N−1); `on_month(model)` is called after each."""
     started = time.perf_counter()
     model = MxStabModel(config, seed=seed, resolution=resolution)
     for _ in range(months):
         model.step()
         if on_month is not None:
-            on_month(model.month)
+            on_month(model)
     national = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     national.insert(0, "month", np.arange(len(national)))
     states = model.datacollector.get_table_dataframe("states")

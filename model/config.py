@@ -109,6 +109,14 @@ class Violence(Section):
         "deaths per excess death",
         "new deaths induced next month among the neighbours by one excess death (calibrate)",
     )
+    flow_elasticity: float = param(
+        1.0,
+        0,
+        20,
+        "per unit flow share",
+        "rise of a cell's background homicides per unit rise of its trafficking flow (the "
+        "busiest cell of 2024 = 1) over its 2024 level (assumption; Dell 2015 gives the sign)",
+    )
 
 
 class Routes(Section):
@@ -220,11 +228,13 @@ class Sea(Section):
         0.3, 0.01, 1, "per month", "weight of the latest month in traffickers' risk (assumption)"
     )
     risk_aversion: float = param(
-        20,
+        30,
         0,
         500,
         "per unit risk",
-        "log-odds shift of launches away from a basin per unit rise of its loss risk (assumption)",
+        "log-odds shift of launches away from a basin per unit rise of its loss risk (set so "
+        "that doubling the Caribbean's US units moves the Pacific share by at least 5 points, "
+        "the balloon at sea of NarcoLogic and CCDB; no elasticity ships)",
     )
     deterrence: float = param(
         calibrated("sea.deterrence"),
@@ -294,6 +304,13 @@ class Enforcement(Section):
     leak: float = param(
         1.0, 0, 10, "per unit κ", "p_leak = leak × mean corruption where an operation acts"
     )
+    target_members: float = param(
+        2_000,
+        0,
+        1e6,
+        "members",
+        "smallest named group whose leader is hunted: a high-value target (assumption)",
+    )
     guard_cells: float = param(
         0.02, 0, 1, "share", "share of cells, the most violent, where the National Guard deploys"
     )
@@ -344,7 +361,7 @@ class Force(Section):
     )
     collateral: float = param(0.3, 0, 10, "per member killed", "bystanders killed (assumption)")
     clash_rate: float = param(
-        0.01,
+        0.02,
         0,
         1,
         "deaths/member/month",
@@ -352,10 +369,10 @@ class Force(Section):
         "the sign)",
     )
     retaliation: float = param(
-        0.5, 0, 10, "deaths per member killed", "revenge killings next month (assumption)"
+        1.0, 0, 10, "deaths per member killed", "revenge killings next month (assumption)"
     )
     sovereignty_cost: float = param(
-        0.05, 0, 1, "index/month", "fall of relations per month of unconsented force (assumption)"
+        0.02, 0, 1, "index/month", "fall of relations per month of unconsented force (assumption)"
     )
 
 
@@ -379,17 +396,25 @@ class USAgent(Section):
     effort_weight: float = param(
         1.0, 0, 10, "pressure per 100 transferred", "w_x: perceived Mexican effort (transfers)"
     )
-    tariff_cost: float = param(1.5, 0, 50, "per unit tariff", "trade cost of a tariff")
-    maritime_cost: float = param(0.6, 0, 50, "per level", "cost of a maritime posture level")
+    tariff_cost: float = param(
+        25,
+        0,
+        500,
+        "per unit squared",
+        "trade cost of a tariff, × (rate × tariffed share)²: damage grows faster than the rate",
+    )
+    maritime_cost: float = param(
+        1.4, 0, 50, "utility", "cost of lethal strikes (interdiction is routine, at no cost)"
+    )
     legal_cover: float = param(
-        0.5, 0, 1, "share", "share of the maritime and land cost the designation removes"
+        0.25, 0, 1, "share", "share of the maritime and land cost the designation removes"
     )
     force_cost: float = param(2.0, 0, 50, "per level", "cost of a land-force level")
     relations_cost: float = param(
         1.0, 0, 50, "per level at relations 1", "land force costs more when relations are good"
     )
     switch_cost: float = param(0.5, 0, 50, "per move", "hysteresis: the cost of moving a dial")
-    temperature: float = param(0.3, 0.01, 10, "utility", "logit noise of the choice")
+    temperature: float = param(0.2, 0.01, 10, "utility", "logit noise of the choice")
     weight_spread: float = param(
         0.3, 0, 1, "share", "uncertainty of the weights: uniform ±share around each"
     )
@@ -500,6 +525,12 @@ class MX(Section):
         "share of US requests granted: SEMAR intercepts, resupply in Mexican ports (assumption: "
         "half, as in 2025)",
     )
+    crackdown_state: int = param(
+        0, 0, 32, "INEGI code", "state whose roads are under a crackdown (0: none)"
+    )
+    crackdown_cost: float = param(
+        3.0, 0, 50, "× length", "extra route cost of crossing a cell under the crackdown"
+    )
     transfers_per_year: int = param(
         0, 0, 500, "people/year", "prisoner transfers to the US, in two batches a year"
     )
@@ -523,7 +554,7 @@ class Relations(Section):
         0.05, 0, 1, "1/month", "pull back toward the start when nothing happens (assumption)"
     )
     tariff_cost: float = param(
-        0.2,
+        0.1,
         0,
         10,
         "index/month per unit tariff",

@@ -200,6 +200,7 @@ class MxStabModel(mesa.Model):
         self.flow_reference = self.flow.max()
         self.flow /= self.flow_reference
         self.fentanyl_2024 = max(self.fentanyl_to_us, 1e-12)
+        self.flow_2024 = self.flow.copy()
 
     def land_routes(self) -> None:
         """Route this month's loads; rebuild the trees when costs changed (a cell on a front
@@ -209,6 +210,9 @@ class MxStabModel(mesa.Model):
             factor = np.ones(self.grid.shape)
             fighting = self.groups.rivalry[self.fronts.own, self.fronts.other] > 0
             factor.ravel()[np.unique(self.fronts.cell[fighting])] += self.config.routes.rival_cost
+            crackdown = self.config.mx.crackdown_state
+            if crackdown:
+                factor[self.grid.state == crackdown] += self.config.mx.crackdown_cost
             self.trees = RouteTrees.of(
                 self.roads,
                 self.roads.edge_costs(factor),
@@ -216,9 +220,12 @@ class MxStabModel(mesa.Model):
                 self.config.routes.logit_scale_km,
             )
             self.routes_stale = False
-        capacity = self.lab_capacity.ravel()[self.roads.cells]
-        self.fentanyl_through, arriving = self.trees.flows(self.lab_share * capacity)
-        self.fentanyl_to_us = self.config.routes.fentanyl_kg_per_month * arriving.sum()
+            self.fentanyl_capacity = None
+        if not np.array_equal(self.lab_capacity, self.fentanyl_capacity):
+            capacity = self.lab_capacity.ravel()[self.roads.cells]
+            self.fentanyl_through, arriving = self.trees.flows(self.lab_share * capacity)
+            self.fentanyl_to_us = self.config.routes.fentanyl_kg_per_month * arriving.sum()
+            self.fentanyl_capacity = self.lab_capacity.copy()
         load = np.zeros(self.roads.nodes)
         load[self.landing_node] = self.cocaine_load
         cocaine_through, arriving = self.trees.flows(load)
@@ -243,6 +250,7 @@ class MxStabModel(mesa.Model):
         """The scenario takes over: its levers replace the recorded posture."""
         self.config = self.requested
         self.policy_active = True
+        self.routes_stale = True
         NavalUnit.commission(self)
         self.us.adopt(self.config.us)
         self.event_log.append((self.steps, "policy starts"))
@@ -338,26 +346,24 @@ class MxStabModel(mesa.Model):
         return float((mean * self.groups.members).sum() / total) if total > 0 else 0.0
 
     def cartels_act(self) -> None:
-        """Membership over the month (recruitment by local wages and programs, arrests by
-        effort, lethality by the gun flow); members killed by force and clashes leave; leaders
-        fall to raids and to the capture hazard, and their groups split."""
+        """Members killed by force and clashes leave; leaders fall to raids and to the capture
+        hazard, and their groups split; then membership over the month (recruitment by local
+        wages and programs, arrests by effort, lethality by the gun flow)."""
+        self.guard_clashes()
+        killed = self.guard_killed + self.force.members_killed
+        self.groups.members = np.maximum(self.groups.members - killed, 0.0)
+        self.clash_expected = retaliation(self, killed)
+        self.removals_this_month = []
+        for index in sorted(set(self.force.removals) | set(self.leaders_captured())):
+            if self.groups.active[index]:
+                self.removals_this_month.append(self.groups.names[index])
+                self.remove_leader(index)
         spatial = self.config.membership.spatial
         recruitment = group_recruitment(self, local_recruitment(self)) if spatial else None
         lethality = 1 - self.config.enforcement.gun_lethality * self.us.gun_interdiction
         self.groups.members, self.flows = self.membership_month(
             self.arrest_pressure(), recruitment, lethality
         )
-        self.guard_clashes()
-        killed = self.force.members_killed
-        self.groups.members[: killed.size] -= killed
-        self.guard_killed[: killed.size] += killed
-        self.groups.members = np.maximum(self.groups.members, 0.0)
-        self.clash_expected = retaliation(self, self.guard_killed)
-        self.removals_this_month = []
-        for index in sorted(set(self.force.removals) | set(self.leaders_captured())):
-            if self.groups.active[index]:
-                self.removals_this_month.append(self.groups.names[index])
-                self.remove_leader(index)
 
     def guard_clashes(self) -> None:
         """The National Guard, above its 2024 deployment, in the most violent cells: clash
@@ -378,12 +384,14 @@ class MxStabModel(mesa.Model):
         np.add.at(self.guard_killed, holders[held], deaths[held])
 
     def leaders_captured(self) -> list[int]:
-        """From `policy.start`, each active named group loses its leader with monthly hazard
-        h0·(investigation + intelligence shared)·(1 − leak) + kingpin targeting (MECHANICS)."""
+        """From `policy.start`, each named group of at least `target_members` loses its leader
+        with monthly hazard h0·(investigation + intelligence shared)·(1 − leak) + kingpin
+        targeting (MECHANICS)."""
         if not self.policy_active:
             return []
         e, mx = self.config.enforcement, self.config.mx
-        candidates = np.flatnonzero(self.groups.named & self.groups.active)
+        targets = self.groups.members >= e.target_members
+        candidates = np.flatnonzero(self.groups.named & self.groups.active & targets)
         uniform = self.streams["leadership"].random(self.groups.named.size)
         leak = min(e.leak * float(self.corruption[self.grid.mexico].mean()), 1.0)
         hazard = e.leader_hazard * (mx.investigation + self.us.intel_sharing) * (1 - leak)
@@ -489,11 +497,15 @@ class MxStabModel(mesa.Model):
         """This month's homicides: background and induced deaths drawn as counts, conflict deaths
         from the membership flows where rivals meet. Each death is counted once."""
         self.conflict = self.conflict_raster(self.flows.pair_deaths)
-        self.background_deaths = self.draw_counts("violence", self.background)
+        flow_change = self.flow - self.flow_2024
+        self.background_now = np.maximum(
+            self.background * (1 + self.config.violence.flow_elasticity * flow_change), 0.0
+        )
+        self.background_deaths = self.draw_counts("violence", self.background_now)
         self.induced = self.draw_counts("contagion", self.induced_expected)
         clash_expected = self.clash_expected + self.guard_expected
         self.clashes = self.draw_counts("clashes", clash_expected) + self.force.deaths
-        self.level = self.background + self.conflict + self.induced_expected + clash_expected
+        self.level = self.background_now + self.conflict + self.induced_expected + clash_expected
         self.homicides = self.background_deaths + self.conflict + self.induced + self.clashes
         self.population = np.maximum(self.population - self.homicides, 0.0)
 
@@ -536,7 +548,7 @@ class MxStabModel(mesa.Model):
         conflict) above its start level induces deaths among its neighbours next month. Only
         excess spreads, a fall stays local, and induced deaths do not spread again: the kernel
         carries a memory of excess, not a second count of it (MECHANICS)."""
-        excess = np.maximum(self.background + self.conflict - self.expected, 0.0)
+        excess = np.maximum(self.background_now + self.conflict - self.expected, 0.0)
         spread_to_neighbours(
             excess,
             self.population,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.image import imread
 
@@ -166,3 +167,51 @@ def test_params_json_lists_every_field():
     assert {"name", "type", "default", "unit", "min", "max", "description"} <= set(rows[0])
     names = {row["name"] for row in rows}
     assert {"membership.spatial", "leadership.splinter_rivalry", "territory.home_share"} <= names
+
+
+def test_scenarios_lists_each_with_a_description():
+    done = run_mxstab("scenarios")
+    assert done.returncode == 0, done.stderr
+    for name in ("baseline", "maritime_strikes", "full_intervention", "adaptive"):
+        assert name in done.stdout
+
+
+def test_compare_writes_a_row_and_a_section_per_scenario(tmp_path):
+    names = ["baseline", "maritime_strikes", "kingpin_campaign"]
+    done = run_mxstab(
+        "compare",
+        "--months",
+        "48",
+        "--seeds",
+        "2",
+        "--scenarios",
+        ",".join(names),
+        "--out",
+        str(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert summary.columns[0] == "scenario" and list(summary["scenario"]) == names
+    for column in ("homicide_rate", "strike_deaths", "relations_index", "escalation_level"):
+        assert column in summary.columns and summary[column].notna().all()
+    assert (summary.loc[summary["scenario"] != "baseline", "delta_homicide_rate"]).notna().all()
+    page = (tmp_path / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 3
+    for name in names:
+        assert f"<th>{name} (2 runs)</th>" in page
+        assert name in done.stdout
+    assert len(list((tmp_path / "runs").rglob("seed_*.parquet"))) == 6
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--seeds", "5-2"], "--seeds"),
+        (["--scenarios", "baseline,nope"], "maritime_strikes"),
+        (["--set", "us.escalation_level=9"], "us.escalation_level"),
+    ],
+)
+def test_compare_refuses_bad_options(tmp_path, args, named):
+    done = run_mxstab("compare", "--out", str(tmp_path), *args)
+    assert done.returncode == 2
+    assert named in done.stderr and "Traceback" not in done.stderr

@@ -110,7 +110,15 @@ def test_strikes_only_under_the_strike_posture(baseline_sea):
         assert 2 <= deaths / strikes <= 5
         for row in later:
             n = row["national"]
-            parts = n["background_homicides"] + n["conflict_deaths"] + n["induced_homicides"]
+            parts = sum(
+                n[p]
+                for p in (
+                    "background_homicides",
+                    "conflict_deaths",
+                    "induced_homicides",
+                    "clash_deaths",
+                )
+            )
             assert n["homicides"] == pytest.approx(parts)
 
 

@@ -85,11 +85,27 @@ def test_an_override_changes_nothing_before_it_acts():
     units=st.integers(0, 20),
     posture=st.integers(0, 2),
     tariff=st.floats(0, 1),
+    escalation=st.integers(0, 3),
+    guard=st.floats(0, 10),
 )
 def test_invariants_for_any_valid_config(
-    seed, beta, leaving, rho, eta, theta, launches, sweep, deterrence, units, posture, tariff
+    seed,
+    beta,
+    leaving,
+    rho,
+    eta,
+    theta,
+    launches,
+    sweep,
+    deterrence,
+    units,
+    posture,
+    tariff,
+    escalation,
+    guard,
 ):
-    """Any valid config, any maritime posture and tariff (set on the US agent directly)."""
+    """Any valid config with its policy from month 0, any maritime posture and tariff (set on
+    the US agent directly)."""
     config = Config().with_overrides(
         {
             "violence.contagion_beta": beta,
@@ -101,6 +117,9 @@ def test_invariants_for_any_valid_config(
             "sea.sweep_width_km": sweep,
             "sea.deterrence": deterrence,
             "navy.us_navy_caribbean": units,
+            "policy.start": 0,
+            "us.escalation_level": escalation,
+            "mx.national_guard": guard,
         }
     )
     from mxstab.model.model import MxStabModel
@@ -115,9 +134,8 @@ def test_invariants_for_any_valid_config(
         n = model.national
         for value in n.values():
             assert np.isfinite(value) and value >= 0
-        assert n["homicides"] == pytest.approx(
-            n["conflict_deaths"] + n["background_homicides"] + n["induced_homicides"], rel=1e-9
-        )
+        parts = ("conflict_deaths", "background_homicides", "induced_homicides", "clash_deaths")
+        assert n["homicides"] == pytest.approx(sum(n[p] for p in parts), rel=1e-9)
         assert (model.population >= 0).all() and (model.groups.members >= 0).all()
         for share in (model.corruption, model.stability):
             assert ((share >= 0) & (share <= 1)).all()
@@ -154,7 +172,9 @@ def test_anti_corruption_effort_lowers_corruption():
     """Tripling anti-corruption effort from month 0 lowers corruption within a year, and the
     2024 baseline holds its level (it starts where its own rule settles)."""
     base = run_model(Config(), 3, 12).national
-    effort = run_model(Config().with_overrides({"mx.anticorruption": 3}), 3, 12).national
+    effort = run_model(
+        Config().with_overrides({"mx.anticorruption": 3, "policy.start": 0}), 3, 12
+    ).national
     assert effort["corruption"].iloc[-1] < 0.7 * base["corruption"].iloc[-1]
     assert base["corruption"].iloc[-1] == pytest.approx(base["corruption"].iloc[0], rel=0.1)
 

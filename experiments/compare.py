@@ -1,0 +1,254 @@
+"""`mxstab compare`: every scenario over paired seeds, a summary table, and a report.
+
+Each (scenario, seed) run shares the recorded past with the same-seed baseline and differs only
+from `policy.start`, so deltas against the baseline are paired. Runs go to a process pool; each
+run's monthly table is written as it finishes (temporary file, then rename), so a crash loses no
+finished run. Figures are the last 12 months unless said: the homicide rate per 100k per year,
+members and groups active at the end, cocaine and fentanyl reaching the US, tonnes seized, strike
+deaths and people displaced over the year, relations at the end, the highest escalation level.
+"""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mxstab.experiments.run import run_model
+from mxstab.experiments.scenario import load_scenario
+from mxstab.model.io import write_atomic
+
+FIGURES = {
+    "homicide_rate": "homicides per 100k, last year",
+    "cartel_members": "members at the end",
+    "cartels_active": "groups active at the end",
+    "cocaine_to_us_tons": "cocaine to the US, t, last year",
+    "fentanyl_to_us_kg": "fentanyl to the US, kg, last year",
+    "seized_tons": "cocaine seized, t, last year",
+    "strike_deaths": "strike deaths, last year",
+    "displaced": "people displaced, last year",
+    "relations_index": "relations at the end",
+    "escalation_level": "highest escalation level",
+}
+SUMMED = ("cocaine_to_us_tons", "fentanyl_to_us_kg", "seized_tons", "strike_deaths", "displaced")
+LAST = ("cartel_members", "cartels_active", "relations_index")
+HORIZONS = (12, 24, 60)
+BAND = (0.05, 0.95)
+ADAPTIVE = "adaptive"
+# How P(escalation) moves with Mexican cooperation and with the US election calendar.
+ADAPTIVE_VARIANTS = {
+    "adaptive, full Mexican cooperation": {"mx.cooperation": 1.0},
+    "adaptive, no Mexican cooperation": {"mx.cooperation": 0.0},
+    "adaptive, elections ignored": {"us_agent.election_weight": 0.0},
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    label: str  # the scenario's name, or a named variant of it
+    scenario: str
+    seed: int
+    months: int
+    overrides: dict[str, Any]
+    out: Path
+
+
+def run_job(job: Job) -> tuple[Job, pd.DataFrame, np.ndarray]:
+    """One run: its monthly table (also written to disk) and its final-year homicide rate per
+    cell (per 100k per year)."""
+    config = load_scenario(job.scenario).config(job.overrides)
+    rates = []
+
+    def keep_rate(model) -> None:
+        if model.month >= job.months - 12:
+            people = np.where(model.population > 0, model.population, np.nan)
+            rates.append(model.homicides * 12 / people * 1e5)
+
+    result = run_model(config, job.seed, job.months, on_month=keep_rate)
+    national = result.national
+    national.insert(0, "seed", job.seed)
+    national.insert(0, "scenario", job.label)
+    path = job.out / "runs" / safe_name(job.label) / f"seed_{job.seed}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, lambda p: national.to_parquet(p, index=False))
+    return job, national, np.mean(rates, axis=0)
+
+
+def safe_name(label: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in label).strip("_")
+
+
+def run_jobs(
+    jobs: list[Job], workers: int, on_done=None
+) -> list[tuple[Job, pd.DataFrame, np.ndarray]]:
+    """Run the jobs on `workers` processes (in this process when 1), in job order."""
+    if workers == 1:
+        results = []
+        for job in jobs:
+            results.append(run_job(job))
+            if on_done:
+                on_done()
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_job, job) for job in jobs]
+        results = []
+        for future in futures:
+            results.append(future.result())
+            if on_done:
+                on_done()
+        return results
+
+
+def run_figures(national: pd.DataFrame) -> dict[str, float]:
+    """The figures of one run (see FIGURES)."""
+    last_year = national[national["month"] >= national["month"].max() - 11]
+    figures = {"homicide_rate": float(last_year["homicide_rate"].mean())}
+    for name in SUMMED:
+        figures[name] = float(last_year[name].sum())
+    for name in LAST:
+        figures[name] = float(national[name].iloc[-1])
+    figures["escalation_level"] = float(national["escalation_level"].max())
+    return figures
+
+
+def summarise(per_run: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario: mean and 90% interval of each figure, and the mean and 90% interval of
+    its paired difference from the same-seed baseline."""
+    rows = []
+    base = per_run[per_run["scenario"] == "baseline"].set_index("seed")
+    for label, runs in per_run.groupby("scenario", sort=False):
+        row: dict[str, Any] = {"scenario": label, "runs": len(runs)}
+        runs = runs.set_index("seed")
+        for name in FIGURES:
+            values = runs[name]
+            row[name] = values.mean()
+            row[f"{name}_lo"], row[f"{name}_hi"] = values.quantile(BAND)
+            paired = values.index.intersection(base.index)
+            if len(paired):
+                delta = values.loc[paired] - base.loc[paired, name]
+                row[f"delta_{name}"] = delta.mean()
+                row[f"delta_{name}_lo"], row[f"delta_{name}_hi"] = delta.quantile(BAND)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def wilson(successes: int, trials: int, z: float = 1.645) -> tuple[float, float]:
+    """90% Wilson interval of a proportion."""
+    if trials == 0:
+        return (math.nan, math.nan)
+    p = successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2)) / (1 + z * z / trials)
+    return (max(centre - half, 0.0), min(centre + half, 1.0))
+
+
+def escalation_odds(national: pd.DataFrame, start: int) -> pd.DataFrame:
+    """P(escalation level ≥ k within h months of `start`), with 90% intervals, per label."""
+    rows = []
+    for label, runs in national.groupby("scenario", sort=False):
+        for horizon in HORIZONS:
+            if start + horizon > runs["month"].max() + 1:
+                continue
+            window = runs[(runs["month"] >= start) & (runs["month"] < start + horizon)]
+            highest = window.groupby("seed")["escalation_level"].max()
+            for level in (1, 2, 3):
+                hits = int((highest >= level).sum())
+                lo, hi = wilson(hits, len(highest))
+                rows.append(
+                    {
+                        "scenario": label,
+                        "months": horizon,
+                        "level": level,
+                        "probability": hits / len(highest) if len(highest) else math.nan,
+                        "lo": lo,
+                        "hi": hi,
+                        "runs": len(highest),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Comparison:
+    summary: pd.DataFrame
+    odds: pd.DataFrame
+    per_run: pd.DataFrame
+    files: list[Path]
+
+
+def parse_seeds(text: str) -> list[int]:
+    """'20' → seeds 0–19; '5-9' → seeds 5 to 9, both ends included."""
+    try:
+        if "-" in text:
+            first, last = (int(part) for part in text.split("-", 1))
+            if last < first:
+                raise ValueError
+            return list(range(first, last + 1))
+        count = int(text)
+        if count < 1:
+            raise ValueError
+        return list(range(count))
+    except ValueError:
+        raise ValueError(f"--seeds expects a count N ≥ 1 or a range A-B, got {text!r}") from None
+
+
+def plan(
+    scenarios: list[str],
+    seeds: list[int],
+    adaptive_seeds: list[int],
+    months: int,
+    overrides: dict[str, Any],
+    out: Path,
+) -> list[Job]:
+    """Every run of a comparison: each scenario over its seeds; with the adaptive scenario, its
+    variants (cooperation, elections) over the common seeds."""
+    jobs = []
+    for scenario in scenarios:
+        for seed in adaptive_seeds if scenario == ADAPTIVE else seeds:
+            jobs.append(Job(scenario, scenario, seed, months, overrides, out))
+    if ADAPTIVE in scenarios:
+        for label, extra in ADAPTIVE_VARIANTS.items():
+            for seed in seeds:
+                jobs.append(Job(label, ADAPTIVE, seed, months, {**overrides, **extra}, out))
+    return jobs
+
+
+def compare(jobs: list[Job], workers: int, out: Path, on_done=None) -> Comparison:
+    """Run the jobs and write summary.csv, escalation.csv and report.html in `out`."""
+    from mxstab.experiments.report import write_report
+    from mxstab.experiments.run import git_revision
+
+    out.mkdir(parents=True, exist_ok=True)
+    results = run_jobs(jobs, workers, on_done)
+    national = pd.concat([table for _, table, _ in results], ignore_index=True)
+    per_run = pd.DataFrame(
+        [
+            {"scenario": job.label, "seed": job.seed, **run_figures(table)}
+            for job, table, _ in results
+        ]
+    )
+    rasters = {}
+    for label in dict.fromkeys(job.label for job in jobs):
+        rasters[label] = np.mean([r for job, _, r in results if job.label == label], axis=0)
+    summary = summarise(per_run)
+    start = load_scenario(jobs[0].scenario).config(jobs[0].overrides).policy.start
+    odds = escalation_odds(national[national["scenario"].str.startswith(ADAPTIVE)], start)
+    files = [out / "summary.csv", out / "escalation.csv"]
+    write_atomic(files[0], lambda p: summary.to_csv(p, index=False))
+    write_atomic(files[1], lambda p: odds.to_csv(p, index=False))
+    settings = {
+        "scenarios": ", ".join(dict.fromkeys(job.scenario for job in jobs)),
+        "runs": str(len(jobs)),
+        "months": str(jobs[0].months),
+        "policy start (month)": str(start),
+        "overrides": ", ".join(f"{k}={v}" for k, v in jobs[0].overrides.items()) or "none",
+        "resolution": "0.25",
+        "git revision": git_revision(),
+    }
+    files.append(write_report(out, summary, per_run, national, rasters, odds, settings))
+    return Comparison(summary, odds, per_run, files)

@@ -1,0 +1,179 @@
+"""`report.html` of a comparison: one self-contained page (figures inlined as PNG) with the
+summary table, the national homicide rate over time with bands, maps of the final-year homicide
+rate per scenario, the distribution of escalation levels, and P(escalation) for the adaptive US.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from mxstab.experiments.compare import BAND, FIGURES
+from mxstab.model.grid import load_grid, load_outlines
+from mxstab.model.history import month_label
+from mxstab.model.io import write_atomic
+
+LEVEL_COLOURS = ("#d9d9d9", "#fdae61", "#f46d43", "#a50026")
+
+
+def png(figure: Figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def rate_over_time(national: pd.DataFrame, start: int) -> Figure:
+    """Median national homicide rate per scenario with its 90% band over seeds."""
+    figure = Figure(figsize=(10, 5))
+    ax = figure.add_subplot()
+    for label, runs in national.groupby("scenario", sort=False):
+        by_month = runs.groupby("month")["homicide_rate"]
+        months = by_month.median().index
+        ax.plot(months, by_month.median(), label=label, linewidth=1.2)
+        ax.fill_between(months, by_month.quantile(BAND[0]), by_month.quantile(BAND[1]), alpha=0.15)
+    ax.axvline(start, color="black", linestyle="--", linewidth=0.8)
+    ax.text(start, ax.get_ylim()[1], f" policy starts {month_label(start)}", va="top", fontsize=8)
+    ticks = list(range(0, int(national["month"].max()) + 1, 12))
+    ax.set_xticks(ticks, [month_label(m) for m in ticks])
+    ax.set_ylabel("homicides per 100k per year")
+    ax.set_title("National homicide rate: median and 90% band over seeds")
+    ax.legend(fontsize=7, ncol=2)
+    figure.tight_layout()
+    return figure
+
+
+def final_year_maps(rasters: dict[str, np.ndarray], resolution: float) -> Figure:
+    """Mean final-year homicide rate per cell, one small map per scenario, one colour scale."""
+    grid = load_grid(resolution)
+    outlines = load_outlines()
+    columns = 3
+    rows = -(-len(rasters) // columns)
+    figure = Figure(figsize=(4.2 * columns, 2.8 * rows))
+    norm = mcolors.Normalize(0, 120)
+    image = None
+    for index, (label, raster) in enumerate(rasters.items()):
+        ax = figure.add_subplot(rows, columns, index + 1)
+        values = np.where(grid.mexico, raster, np.nan)
+        image = ax.imshow(values, origin="lower", extent=grid.extent, cmap="Reds", norm=norm)
+        ax.plot(*outlines["states"].T, color="#555555", linewidth=0.3)
+        ax.set_title(label, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if image is not None:
+        figure.colorbar(image, ax=figure.axes, shrink=0.6, label="homicides per 100k per year")
+    return figure
+
+
+def escalation_levels(per_run: pd.DataFrame) -> Figure:
+    """Share of runs by the highest escalation level they reached."""
+    figure = Figure(figsize=(10, 4))
+    ax = figure.add_subplot()
+    labels = list(dict.fromkeys(per_run["scenario"]))
+    bottom = np.zeros(len(labels))
+    for level, colour in enumerate(LEVEL_COLOURS):
+        share = np.array(
+            [
+                (per_run[per_run["scenario"] == s]["escalation_level"] == level).mean()
+                for s in labels
+            ]
+        )
+        ax.bar(labels, share, bottom=bottom, color=colour, label=f"level {level}")
+        bottom += share
+    ax.set_ylabel("share of runs")
+    ax.set_title("Highest land-force escalation level reached")
+    ax.tick_params(axis="x", rotation=30, labelsize=8)
+    ax.legend(fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def summary_html(summary: pd.DataFrame) -> str:
+    """Mean [90% interval] per figure, and the paired change against the baseline."""
+    header = "".join(f"<th>{html.escape(text)}</th>" for text in FIGURES.values())
+    rows = []
+    for _, row in summary.iterrows():
+        cells = []
+        for name in FIGURES:
+            text = f"{row[name]:,.3g} [{row[f'{name}_lo']:,.3g}, {row[f'{name}_hi']:,.3g}]"
+            delta = row.get(f"delta_{name}")
+            if row["scenario"] != "baseline" and pd.notna(delta):
+                text += f"<br><small>Δ {delta:+,.3g} [{row[f'delta_{name}_lo']:+,.3g}, "
+                text += f"{row[f'delta_{name}_hi']:+,.3g}]</small>"
+            cells.append(f"<td>{text}</td>")
+        label = html.escape(f"{row['scenario']} ({int(row['runs'])} runs)")
+        rows.append(f"<tr><th>{label}</th>{''.join(cells)}</tr>")
+    return f"<table><tr><th>scenario</th>{header}</tr>{''.join(rows)}</table>"
+
+
+def odds_html(odds: pd.DataFrame) -> str:
+    if odds.empty:
+        return "<p>No adaptive runs in this comparison.</p>"
+    rows = []
+    for (label, horizon), group in odds.groupby(["scenario", "months"], sort=False):
+        cells = "".join(
+            f"<td>{r.probability:.2f} [{r.lo:.2f}, {r.hi:.2f}]</td>" for r in group.itertuples()
+        )
+        rows.append(
+            f"<tr><th>{html.escape(label)}</th><td>{horizon}</td>{cells}"
+            f"<td>{int(group['runs'].iloc[0])}</td></tr>"
+        )
+    return (
+        "<table><tr><th>scenario</th><th>within (months)</th><th>P(level ≥ 1)</th>"
+        "<th>P(level ≥ 2)</th><th>P(level ≥ 3)</th><th>runs</th></tr>" + "".join(rows) + "</table>"
+    )
+
+
+STYLE = """
+body { font-family: sans-serif; margin: 2em; max-width: 1300px; }
+table { border-collapse: collapse; font-size: 12px; margin-bottom: 1.5em; }
+td, th { border: 1px solid #ccc; padding: 4px 6px; text-align: right; vertical-align: top; }
+img { max-width: 100%; }
+"""
+
+
+def write_report(
+    out: Path,
+    summary: pd.DataFrame,
+    per_run: pd.DataFrame,
+    national: pd.DataFrame,
+    rasters: dict[str, np.ndarray],
+    odds: pd.DataFrame,
+    settings: dict[str, str],
+) -> Path:
+    """Write `report.html` (temporary file, then rename)."""
+    start = int(settings["policy start (month)"])
+    listed = "".join(
+        f"<li>{html.escape(k)}: {html.escape(str(v))}</li>" for k, v in settings.items()
+    )
+    sections = [
+        f"<h1>mxstab comparison</h1><ul>{listed}</ul>",
+        "<h2>Scenarios</h2><p>Mean [90% interval over seeds]; Δ: paired change against the "
+        "same-seed baseline.</p>" + summary_html(summary),
+        "<h2>National homicide rate</h2>"
+        f'<img alt="homicide rate over time" src="data:image/png;base64,'
+        f'{png(rate_over_time(national, start))}">',
+        "<h2>Final-year homicide rate</h2>"
+        f'<img alt="maps" src="data:image/png;base64,'
+        f'{png(final_year_maps(rasters, float(settings["resolution"])))}">',
+        "<h2>Escalation</h2>"
+        f'<img alt="escalation levels" src="data:image/png;base64,'
+        f'{png(escalation_levels(per_run))}">',
+        "<h2>Is intervention inevitable?</h2><p>For the adaptive US agent: the probability "
+        "that land force reaches each level within 12, 24 and 60 months of the policy start, "
+        "over seeds and over the agent's uncertain weights (drawn per run), with 90% Wilson "
+        "intervals; the variants show how it moves with Mexican cooperation and with the "
+        "election calendar.</p>" + odds_html(odds),
+    ]
+    page = (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>mxstab comparison</title>"
+        f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>"
+    )
+    path = out / "report.html"
+    return write_atomic(path, lambda p: p.write_text(page, encoding="utf-8"))

@@ -1,0 +1,1 @@
+"""Named scenarios: TOML files of lever values applied from `policy.start`."""
