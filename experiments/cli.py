@@ -243,7 +243,7 @@ def compare(
         "relations_index": "relations",
         "escalation_level": "max escalation",
     }
-    table.add_column("scenario")
+    table.add_column("scenario", no_wrap=True)
     for label in shown.values():
         table.add_column(label, justify="right")
     for _, row in result.summary.iterrows():
@@ -258,7 +258,7 @@ def compare(
                 text += f"\nΔ {row[f'delta_{name}']:+,.3g}"
             cells.append(text)
         table.add_row(str(row["scenario"]), *cells)
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 240)
     console.print(table)
     if not result.odds.empty:
         odds = Table(title="Is intervention inevitable? P(escalation level ≥ k) [90% interval]")

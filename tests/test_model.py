@@ -61,14 +61,25 @@ def test_same_seed_same_results_and_seeds_differ():
 
 
 def test_an_override_changes_nothing_before_it_acts():
-    """Contagion first induces deaths in month 2 (month 1's rise above the start level), so a
-    different β leaves months 0–1 identical: each mechanism draws from its own stream."""
+    """Contagion first induces deaths in month 1 (month 0's rise above the start level), so a
+    different β leaves month 0 identical, and every draw of other mechanisms after it: each
+    mechanism draws from its own stream."""
     base = run_model(Config(), 4, 8).national
     changed = run_model(Config().with_overrides({"violence.contagion_beta": 0.6}), 4, 8).national
-    assert (base["induced_homicides"].iloc[:2] == 0).all()
-    pd.testing.assert_frame_equal(base.iloc[:2], changed.iloc[:2])
-    assert not base.iloc[2:].equals(changed.iloc[2:])
-    np.testing.assert_array_equal(base["background_homicides"], changed["background_homicides"])
+    assert base["induced_homicides"].iloc[0] == 0
+    pd.testing.assert_frame_equal(base.iloc[:1], changed.iloc[:1])
+    assert not base.iloc[1:].equals(changed.iloc[1:])
+    np.testing.assert_array_equal(base["vessels_launched"], changed["vessels_launched"])
+
+
+def test_a_policy_override_acts_from_the_policy_start():
+    """`--set us.escalation_level=2`: identical to the same-seed baseline until April 2026."""
+    start = Config().policy.start
+    base = run_model(Config(), 4, start + 3).national
+    raids = run_model(Config().with_overrides({"us.escalation_level": 2}), 4, start + 3).national
+    pd.testing.assert_frame_equal(base.iloc[:start], raids.iloc[:start])
+    assert (raids["escalation_level"].iloc[start:] == 2).all()
+    assert not base.iloc[start:].equals(raids.iloc[start:])
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
