@@ -3,9 +3,10 @@
 Before `policy.start` the dials follow the record; from it a scenario fixes them, or (with
 `us.adaptive`) the agent sets them each month (MECHANICS): pressure Π = mandate + w_f·overdose
 deaths over 2023's + w_m·people heading to the border over 2024's + w_e·election closeness +
-w_s·news shocks − w_x·transfers of the last 12 months / 100. Each dial moves at most one level a
-month: the options are the current level and its neighbours, scored U = Π·toughness − cost −
-switch cost, drawn from a logit, so escalation is a distribution. The weights are drawn once per
+w_s·news shocks − w_x·(transfers of the last 12 months / 100 + the cooperation Mexico gives).
+Each dial moves at most one level a month: the options are the current level and its
+neighbours, scored U = Π·toughness − cost − switch cost, drawn from a logit, so escalation is a
+distribution. The weights are drawn once per
 run within ±`us_agent.weight_spread` of the config's, so results span their plausible range.
 """
 
@@ -108,7 +109,7 @@ class USGovernment(mesa.Agent):
             + w["migration_weight"] * model.heading_north / max(model.heading_north_2024, 1e-9)
             + w["election_weight"] * max(0.0, 1 - to_vote / 12)
             + w["news_weight"] * self.news_level
-            - w["effort_weight"] * transfers / 100
+            - w["effort_weight"] * (transfers / 100 + model.mexico.cooperation)
         )
         return self.pressure
 

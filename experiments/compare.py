@@ -83,6 +83,14 @@ def safe_name(label: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in label).strip("_")
 
 
+def one_thread_each() -> None:
+    """Workers run the kernels single-threaded: processes already use the cores, and kernels
+    give the same numbers for any thread count."""
+    import numba
+
+    numba.set_num_threads(1)
+
+
 def run_jobs(
     jobs: list[Job], workers: int, on_done=None
 ) -> list[tuple[Job, pd.DataFrame, np.ndarray]]:
@@ -94,7 +102,7 @@ def run_jobs(
             if on_done:
                 on_done()
         return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=one_thread_each) as pool:
         futures = [pool.submit(run_job, job) for job in jobs]
         results = []
         for future in futures:

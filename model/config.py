@@ -380,7 +380,7 @@ class USAgent(Section):
     """The adaptive USGovernment: pressure against costs, a logit over neighbouring options.
     Its weights are uncertain: each run draws them uniformly within ±`weight_spread` of these."""
 
-    mandate: float = param(1.0, 0, 10, "pressure", "the administration's own push (assumption)")
+    mandate: float = param(1.5, 0, 10, "pressure", "the administration's own push (assumption)")
     overdose_weight: float = param(
         1.0, 0, 10, "pressure per 2023 level", "w_f: synthetic-opioid deaths over 2023's"
     )
@@ -394,7 +394,11 @@ class USAgent(Section):
         0.5, 0, 10, "pressure per shock", "w_s: news shocks, halving monthly"
     )
     effort_weight: float = param(
-        1.0, 0, 10, "pressure per 100 transferred", "w_x: perceived Mexican effort (transfers)"
+        1.0,
+        0,
+        10,
+        "pressure per unit effort",
+        "w_x: perceived Mexican effort (transfers per 100 a year + cooperation given)",
     )
     tariff_cost: float = param(
         25,
