@@ -96,6 +96,22 @@ def step_seconds(resolution: float, steps: int) -> tuple[float, MxStabModel]:
     return median_seconds(model.step, steps), model
 
 
+def step_and_redraw_seconds(model: MxStabModel, repeats: int) -> float:
+    """What the app does on Step: one model step, then the map and the charts redrawn as PNG."""
+    from mxstab.viz.charts import LiveCharts
+    from mxstab.viz.maps import LiveMap
+
+    live_map = LiveMap(model, "homicide_rate", (6.6, 3.9))
+    live_charts = LiveCharts(["run"], model.config.policy.start)
+
+    def step_and_redraw() -> None:
+        model.step()
+        live_map.png(model)
+        live_charts.png({"run": model})
+
+    return median_seconds(step_and_redraw, repeats)
+
+
 def epstein_seconds_per_agent(steps: int, side: int = 62) -> float:
     """Mesa's own Epstein civil-violence example at a similar agent count (~2,900 agents)."""
     from mesa.examples.advanced.epstein_civil_violence.model import (
@@ -178,6 +194,7 @@ def run_benchmarks(quick: bool) -> dict[str, float]:
         "step_ms_025": 1000 * step_025,
         "step_ms_010": 1000 * step_010,
         "step_vs_kernel_025": step_025 / kernel_025,
+        "app_step_redraw_ms_025": 1000 * step_and_redraw_seconds(model_025, 3 if quick else 15),
         "first_step_s_cached": in_new_process(FIRST_STEP),
         "peak_rss_mb_010": in_new_process(PEAK_RSS),
     }

@@ -276,6 +276,38 @@ def compare(
     )
 
 
+@app.command("app")
+def app_command(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port to serve on")] = 8765,
+    host: Annotated[str, typer.Option(help="address to bind (default: this machine only)")] = (
+        "127.0.0.1"
+    ),
+) -> None:
+    """Serve the interactive app (needs the `viz` extra) at http://HOST:PORT."""
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("solara") is None:
+        raise typer.BadParameter(
+            "the app needs the viz extra: pip install 'mxstab[viz]'", param_hint="'app'"
+        )
+    command = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "mxstab.viz.app:Page",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+    ]
+    print(f"mxstab app on http://{host}:{port}", flush=True)
+    os.execv(sys.executable, command)
+
+
 @app.command()
 def scenarios() -> None:
     """List the named scenarios with a one-line description each."""

@@ -298,6 +298,13 @@ class MxStabModel(mesa.Model):
         self.search_rates = NavalUnit.search_rates(self)
         self.sea = sail(self)
         Vessel.crew_fleet(self, self.sea.fate.size)
+        if self.sea.struck.sum():
+            self.event_log.append(
+                (
+                    self.month,
+                    f"{self.sea.struck.sum()} boats struck at sea, {self.sea.crew_killed} killed",
+                )
+            )
         learn(self, self.sea)
         self.cocaine_load = self.sea.landed_at * self.config.sea.vessel_load_tons
 

@@ -155,6 +155,7 @@ def test_bench_quick_runs_and_writes_its_figures(tmp_path):
         "step_ms_010",
         "step_vs_kernel_025",
         "first_step_s_cached",
+        "app_step_redraw_ms_025",
         "peak_rss_mb_010",
     }
     assert all(np.isfinite(v) and v > 0 for v in figures.values())

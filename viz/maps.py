@@ -5,12 +5,14 @@ Imports matplotlib only (never Solara), so headless runs can write maps.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
 import matplotlib.colors as mcolors
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from mxstab.model.grid import BBOX, Grid, load_grid, load_outlines
@@ -77,9 +79,15 @@ def world_layer(name: str, resolution: float) -> Layer:
     raise ValueError(f"unknown layer {name!r}")
 
 
-def draw_map(grid: Grid, layer: Layer, title: str, label_states: bool = True) -> Figure:
+def draw_map(
+    grid: Grid,
+    layer: Layer,
+    title: str,
+    label_states: bool = True,
+    size: tuple[float, float] = (11, 6.4),
+) -> Figure:
     """A labelled map: the layer, state and country outlines, points, legend, colour bar."""
-    figure = Figure(figsize=(11, 6.4), dpi=110)
+    figure = Figure(figsize=size, dpi=110)
     ax = figure.add_subplot()
     ax.set_facecolor(SEA_COLOUR)
     land = np.where(grid.country > 0, 1.0, np.nan)
@@ -152,12 +160,45 @@ def rate_layer(values: np.ndarray, label: str) -> Layer:
     return Layer(values, label, "Reds", mcolors.Normalize(0, 120))
 
 
+MODEL_LAYERS = (
+    "homicide_rate",
+    "corruption",
+    "territory",
+    "flow",
+    "stability",
+    "displacement",
+)
+
+
 def model_layer(model, name: str) -> Layer:
-    """Layers of a running model: this month's homicide rate per cell, or who holds each cell."""
+    """Layers of a running model, each on a fixed scale so months and runs compare."""
     grid = model.grid
+    people = np.where(grid.mexico & (model.population > 0), model.population, np.nan)
+    mexican = np.where(grid.mexico, 1.0, np.nan)
     if name == "homicide_rate":
-        people = np.where(grid.mexico & (model.population > 0), model.population, np.nan)
         return rate_layer(model.homicides * 12 / people * 1e5, "homicides per 100k per year")
+    if name == "corruption":
+        return Layer(
+            model.corruption * mexican, "corruption (0–1)", "Purples", mcolors.Normalize(0, 1)
+        )
+    if name == "flow":
+        return Layer(
+            model.flow * mexican,
+            "trafficking flow (busiest cell of 2024 = 1)",
+            "YlOrBr",
+            mcolors.Normalize(0, 1),
+        )
+    if name == "stability":
+        return Layer(
+            model.stability * mexican, "stability (0–1)", "RdYlGn", mcolors.Normalize(0, 1)
+        )
+    if name == "displacement":
+        return Layer(
+            model.left * 12 / people * 1e5,
+            "people leaving per 100k per year",
+            "Blues",
+            mcolors.Normalize(0, 500),
+        )
     if name == "territory":
         colours = matplotlib.colormaps["tab20"].colors
         values = np.where(model.owner >= 0, model.owner % len(colours), np.nan)
@@ -169,7 +210,14 @@ def model_layer(model, name: str) -> Layer:
             mcolors.Normalize(-0.5, len(colours) - 0.5),
             True,
         )
-    raise ValueError(f"unknown layer {name!r}")
+    raise ValueError(f"unknown layer {name!r} (allowed: {', '.join(MODEL_LAYERS)})")
+
+
+def model_map(model, layer_name: str, title: str, size: tuple[float, float] = (11, 6.4)) -> Figure:
+    """A map of a model's current month with the ships at sea."""
+    figure = draw_map(model.grid, model_layer(model, layer_name), title, size=size)
+    draw_sea(figure.axes[0], model)
+    return figure
 
 
 def save_figure(figure: Figure, out: Path) -> Path:
@@ -194,49 +242,95 @@ FATE_STYLE = {
 }
 
 
-def draw_sea(ax, model) -> None:
-    """Naval units at the centre of their patrol zone; this month's stopped vessels where they
-    were stopped (a small offset keeps several in one zone apart)."""
+def fleet_positions(model) -> dict[str, np.ndarray]:
+    """(lon, lat) rows per force and per vessel fate: units at the centre of their patrol zone,
+    this month's stopped vessels where they were stopped (small offsets keep several in one
+    zone apart)."""
     from mxstab.agents.naval_unit import NavalUnit
     from mxstab.agents.vessel import Vessel
 
     lanes = model.lanes
     units = [u for u in model.agents_by_type.get(NavalUnit, []) if u.zone >= 0]
-    for force, style in FORCE_STYLE.items():
-        mine = [u for u in units if u.force == force]
-        offset = 0.35 * np.arange(len(mine))
-        ax.scatter(
-            [lanes.zone_lon[u.zone] for u in mine] + offset % 1.4,
-            [lanes.zone_lat[u.zone] for u in mine],
-            marker="v",
-            s=40,
-            color=style["color"],
-            edgecolor="white",
-            linewidth=0.5,
-            label=style["label"],
-            zorder=6,
-        )
+    positions = {}
+    for force in FORCE_STYLE:
+        zones = np.array([u.zone for u in units if u.force == force], dtype=int)
+        offset = (0.35 * np.arange(zones.size)) % 1.4
+        positions[force] = np.column_stack([lanes.zone_lon[zones] + offset, lanes.zone_lat[zones]])
     vessels = [v for v in model.agents_by_type.get(Vessel, []) if v.fate != "landed"]
     jitter = np.random.default_rng(0).uniform(-0.6, 0.6, (len(vessels), 2))
-    for fate, style in FATE_STYLE.items():
+    for fate in FATE_STYLE:
         mine = [i for i, v in enumerate(vessels) if v.fate == fate]
-        positions = np.array([vessels[i].position for i in mine]).reshape(-1, 2) + jitter[mine]
-        ax.scatter(
-            positions[:, 1],
-            positions[:, 0],
-            marker=style["marker"],
-            s=36,
+        lat_lon = np.array([vessels[i].position for i in mine]).reshape(-1, 2) + jitter[mine]
+        positions[fate] = lat_lon[:, ::-1]
+    return positions
+
+
+def draw_sea(ax, model) -> dict:
+    """Naval units and stopped vessels as scatters (returned by kind), with the legend."""
+    scatters = {}
+    positions = fleet_positions(model)
+    for kind, style in {**FORCE_STYLE, **FATE_STYLE}.items():
+        marker = style.get("marker", "v")
+        extra = {"edgecolor": "white", "linewidth": 0.5} if kind in FORCE_STYLE else {}
+        scatters[kind] = ax.scatter(
+            positions[kind][:, 0],
+            positions[kind][:, 1],
+            marker=marker,
+            s=40 if kind in FORCE_STYLE else 36,
             color=style["color"],
             label=style["label"],
             zorder=6,
+            **extra,
         )
     ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    return scatters
+
+
+class LiveMap:
+    """A map drawn once per layer; each redraw repaints only what moves (the layer, the ships)
+    over the saved background and encodes the canvas, so the app redraws in milliseconds."""
+
+    def __init__(self, model, layer_name: str, size: tuple[float, float]) -> None:
+        layer = model_layer(model, layer_name)
+        blank = Layer(np.full(model.grid.shape, np.nan), *dataclass_fields(layer)[1:])
+        self.layer_name = layer_name
+        self.figure = draw_map(model.grid, blank, layer.label, label_states=False, size=size)
+        ax = self.figure.axes[0]
+        self.scatters = draw_sea(ax, model)
+        self.image = ax.images[1]
+        self.overlays = [*ax.lines, *ax.collections]
+        for artist in [self.image, *self.overlays]:
+            artist.set_animated(True)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def png(self, model) -> bytes:
+        """This month's map as PNG bytes."""
+        ax = self.figure.axes[0]
+        self.canvas.restore_region(self.background)
+        self.image.set_data(model_layer(model, self.layer_name).values)
+        for kind, positions in fleet_positions(model).items():
+            self.scatters[kind].set_offsets(positions)
+        for artist in [self.image, *self.overlays]:
+            ax.draw_artist(artist)
+        return encode_png(self.canvas)
+
+
+def encode_png(canvas: FigureCanvasAgg) -> bytes:
+    """The canvas as PNG, fast (the figure itself is not redrawn)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+def dataclass_fields(layer: Layer) -> tuple:
+    return (layer.values, layer.label, layer.cmap, layer.norm, layer.categorical)
 
 
 def save_model_map(model, layer_name: str, when: str, out: Path) -> Path:
     """Render one layer of a model's current month, with the ships at sea, to a PNG."""
-    layer = model_layer(model, layer_name)
-    title = f"{when} (seed {model.seed}) — {layer.label}"
-    figure = draw_map(model.grid, layer, title)
-    draw_sea(figure.axes[0], model)
-    return save_figure(figure, out)
+    title = f"{when} (seed {model.seed}) — {model_layer(model, layer_name).label}"
+    return save_figure(model_map(model, layer_name, title), out)
