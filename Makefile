@@ -36,7 +36,7 @@ $(VENV)/.installed-run: pyproject.toml | $(PY)
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test,build,viz]'
+	$(PY) -m pip install --quiet -e '.[test,build,viz,cluster]'
 	@touch $@
 
 venv: $(VENV)/.installed-test

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -195,7 +196,8 @@ def compare(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from mxstab.experiments.compare import compare as run_comparison
-    from mxstab.experiments.compare import parse_seeds, plan
+    from mxstab.experiments.compare import plan
+    from mxstab.experiments.run import parse_seeds
     from mxstab.experiments.scenario import load_scenario, scenario_names
     from mxstab.model.config import ConfigError, parse_assignments
 
@@ -306,6 +308,144 @@ def app_command(
     ]
     print(f"mxstab app on http://{host}:{port}", flush=True)
     os.execv(sys.executable, command)
+
+
+@app.command()
+def sweep(
+    spec: Annotated[Path | None, typer.Argument(help="TOML spec (else the options below)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="sweep folder")] = None,
+    scenario: Annotated[str, typer.Option(help="named scenario")] = "baseline",
+    grid: Annotated[
+        list[str] | None, typer.Option("--grid", help="a full-grid axis: name=v1,v2,...")
+    ] = None,
+    seeds: Annotated[str, typer.Option(help="a count N (0..N−1) or a range A-B")] = "1",
+    months: Annotated[int, typer.Option(min=1, max=600, help="months from January 2024")] = 24,
+    resolution: Resolution = 0.25,
+    overrides: Annotated[
+        list[str] | None, typer.Option("--set", help="override a parameter: name=value")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, max=1024, help="processes (default: cores)")] = (
+        os.cpu_count() or 1
+    ),
+    dask: Annotated[
+        str | None, typer.Option(help="'local' for a Dask LocalCluster, or tcp://HOST:PORT")
+    ] = None,
+    slurm: Annotated[bool, typer.Option(help="run on SLURM through dask-jobqueue")] = False,
+    queue: Annotated[str, typer.Option(help="SLURM partition")] = "normal",
+    cores: Annotated[int, typer.Option(min=1, help="cores per SLURM job")] = 8,
+    memory: Annotated[str, typer.Option(help="memory per SLURM job")] = "16GB",
+    walltime: Annotated[str, typer.Option(help="SLURM walltime")] = "02:00:00",
+    jobs: Annotated[int, typer.Option(min=1, help="SLURM jobs")] = 4,
+    dry_run: Annotated[bool, typer.Option(help="with --slurm: print the job script only")] = False,
+) -> None:
+    """Run a design of parameter values × seeds; resumable, one Parquet file per run."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from mxstab.experiments import sweep as sweeps
+    from mxstab.model.config import ConfigError, parse_assignments
+
+    if slurm and dry_run:
+        cluster = sweeps.slurm_cluster(queue, cores, memory, walltime)
+        print(cluster.job_script())
+        cluster.close()
+        return
+    if out is None:
+        raise typer.BadParameter("a sweep needs --out DIR", param_hint="'--out'")
+    try:
+        if spec is not None:
+            design = sweeps.load_spec(spec)
+        else:
+            axes = {}
+            for axis in grid or []:
+                name, sep, values = axis.partition("=")
+                if not sep or not values:
+                    raise ConfigError(f"--grid expects name=v1,v2,..., got {axis!r}")
+                axes[name.strip()] = [sweeps.parse_value(v) for v in values.split(",")]
+            assignments = parse_assignments(overrides or [])
+            design = sweeps.SweepSpec(
+                scenario=scenario,
+                grid=axes,
+                seeds=seeds,
+                months=months,
+                resolution=resolution,
+                set={k: sweeps.parse_value(v) for k, v in assignments.items()},
+            )
+        points = sweeps.plan(design)
+    except (ConfigError, ValueError) as error:
+        raise typer.BadParameter(str(error).splitlines()[0], param_hint="'sweep'") from None
+    sweeps.write_plan(design, points, out)
+    todo = len(sweeps.pending(points, out))
+    failures = 0
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task(f"{todo} of {len(points)} runs to do", total=todo)
+
+        def on_done(summary: dict) -> None:
+            nonlocal failures
+            failures += not summary["ok"]
+            progress.update(task, advance=1, description=f"{todo} runs to do, {failures} failed")
+
+        sweeps.execute(
+            points,
+            out,
+            workers,
+            dask=dask,
+            slurm=(
+                {
+                    "queue": queue,
+                    "cores": cores,
+                    "memory": memory,
+                    "walltime": walltime,
+                    "jobs": jobs,
+                }
+                if slurm
+                else None
+            ),
+            on_done=on_done,
+        )
+    state = sweeps.status(out)
+    print(
+        f"{len(state['done'])} done, {len(state['failed'])} failed, {len(state['missing'])} "
+        f"missing in {out} ({len(points) - todo} already done before this run)"
+    )
+
+
+@app.command("sweep-status")
+def sweep_status(folder: Annotated[Path, typer.Argument(help="a sweep folder")]) -> None:
+    """Say which runs of a sweep are done, failed or missing."""
+    from mxstab.experiments import sweep as sweeps
+    from mxstab.model.config import ConfigError
+
+    try:
+        state = sweeps.status(folder)
+    except ConfigError as error:
+        raise typer.BadParameter(str(error), param_hint="'FOLDER'") from None
+    for kind, ids in state.items():
+        print(f"{kind}: {len(ids)}")
+    for run in state["failed"]:
+        record = json.loads((folder / "runs" / f"{run}.error.json").read_text())
+        print(f"  failed {run}: {record['error']}")
+
+
+@app.command()
+def collect(
+    folder: Annotated[Path, typer.Argument(help="a sweep folder")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="the Parquet file to write")],
+) -> None:
+    """All finished runs of a sweep as one Parquet table."""
+    from mxstab.experiments import sweep as sweeps
+    from mxstab.model.config import ConfigError
+
+    try:
+        rows = sweeps.collect(folder, out)
+    except ConfigError as error:
+        raise typer.BadParameter(str(error), param_hint="'FOLDER'") from None
+    print(f"wrote {out}: {rows} rows")
 
 
 @app.command()

@@ -189,22 +189,6 @@ class Comparison:
     files: list[Path]
 
 
-def parse_seeds(text: str) -> list[int]:
-    """'20' → seeds 0–19; '5-9' → seeds 5 to 9, both ends included."""
-    try:
-        if "-" in text:
-            first, last = (int(part) for part in text.split("-", 1))
-            if last < first:
-                raise ValueError
-            return list(range(first, last + 1))
-        count = int(text)
-        if count < 1:
-            raise ValueError
-        return list(range(count))
-    except ValueError:
-        raise ValueError(f"--seeds expects a count N ≥ 1 or a range A-B, got {text!r}") from None
-
-
 def plan(
     scenarios: list[str],
     seeds: list[int],

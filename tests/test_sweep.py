@@ -1,0 +1,155 @@
+"""Sweeps: nothing lost after a kill, nothing run twice, the same numbers from every executor,
+specs checked before any run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import MXSTAB, run_mxstab
+from mxstab.experiments import sweep as sweeps
+
+SPEC = """
+scenario = "baseline"
+seeds = "0-3"
+months = 4
+
+[set]
+"policy.start" = 0
+
+[grid]
+"us.escalation_level" = [0, 2]
+"mx.social_programs" = [1.0, 3.0]
+"""
+
+
+def write_spec(folder: Path, text: str = SPEC) -> Path:
+    path = folder / "spec.toml"
+    path.write_text(text)
+    return path
+
+
+def finished(out: Path) -> dict[str, pd.DataFrame]:
+    return {p.stem: pd.read_parquet(p) for p in sorted((out / "runs").glob("*.parquet"))}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The sweep run once, uninterrupted, on 1 worker."""
+    folder = tmp_path_factory.mktemp("reference")
+    done = run_mxstab(
+        "sweep", str(write_spec(folder)), "--out", str(folder / "out"), "--workers", "1"
+    )
+    assert done.returncode == 0, done.stderr
+    return finished(folder / "out")
+
+
+def test_a_killed_sweep_resumes_and_loses_nothing(tmp_path, reference):
+    spec, out = write_spec(tmp_path), tmp_path / "out"
+    process = subprocess.Popen(
+        [str(MXSTAB), "sweep", str(spec), "--out", str(out), "--workers", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.time() + 120
+    while len(list((out / "runs").glob("*.parquet"))) < 3 and time.time() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    partial = len(list((out / "runs").glob("*.parquet")))
+    assert 3 <= partial < len(reference), "the kill should land part-way"
+    assert run_mxstab("sweep", str(spec), "--out", str(out), "--workers", "1").returncode == 0
+    resumed = finished(out)
+    assert sorted(resumed) == sorted(reference)
+    for run, frame in reference.items():
+        pd.testing.assert_frame_equal(resumed[run], frame)
+    assert run_mxstab("sweep-status", str(out)).stdout.splitlines()[:3] == [
+        f"done: {len(reference)}",
+        "failed: 0",
+        "missing: 0",
+    ]
+
+
+def test_a_finished_sweep_rewrites_nothing(tmp_path):
+    spec, out = write_spec(tmp_path, SPEC.replace('"0-3"', '"0-1"')), tmp_path / "out"
+    assert run_mxstab("sweep", str(spec), "--out", str(out), "--workers", "1").returncode == 0
+    files = sorted(out.rglob("*"))
+    stamps = {f: f.stat().st_mtime_ns for f in files}
+    assert run_mxstab("sweep", str(spec), "--out", str(out), "--workers", "1").returncode == 0
+    assert sorted(out.rglob("*")) == files
+    assert {f: f.stat().st_mtime_ns for f in files} == stamps
+
+
+@pytest.mark.parametrize("executor", [["--workers", "2"], ["--dask", "local", "--workers", "2"]])
+def test_every_executor_gives_the_same_runs(tmp_path, reference, executor):
+    spec = write_spec(tmp_path)
+    done = run_mxstab("sweep", str(spec), "--out", str(tmp_path / "out"), *executor)
+    assert done.returncode == 0, done.stderr
+    runs = finished(tmp_path / "out")
+    assert sorted(runs) == sorted(reference)
+    for run, frame in reference.items():
+        pd.testing.assert_frame_equal(runs[run], frame)
+
+
+def test_collect_gives_one_table_with_ids_months_parameters_and_seed(tmp_path, reference):
+    spec, out = write_spec(tmp_path), tmp_path / "out"
+    assert run_mxstab("sweep", str(spec), "--out", str(out), "--workers", "2").returncode == 0
+    target = tmp_path / "all.parquet"
+    assert run_mxstab("collect", str(out), "--out", str(target)).returncode == 0
+    table = pd.read_parquet(target)
+    assert list(table.columns[:5]) == [
+        "run_id",
+        "month",
+        "us.escalation_level",
+        "mx.social_programs",
+        "seed",
+    ]
+    assert len(table) == 16 * 4 and table["run_id"].nunique() == 16
+    expected = pd.concat(reference.values(), ignore_index=True)
+    expected = expected.sort_values(["run_id", "month"], ignore_index=True)
+    pd.testing.assert_frame_equal(table, expected[table.columns])  # nothing varies between runs
+
+
+def test_slurm_dry_run_prints_a_job_script():
+    done = run_mxstab("sweep", "--slurm", "--dry-run", "--queue", "short", "--cores", "4")
+    assert done.returncode == 0, done.stderr
+    script = done.stdout
+    assert script.startswith("#!/usr/bin/env bash")
+    assert "#SBATCH -p short" in script and "#SBATCH --cpus-per-task=4" in script
+    assert "#SBATCH -t 02:00:00" in script and "dask_worker" in script
+
+
+@pytest.mark.parametrize(
+    ("grid", "named"),
+    [("us.nope=1,2", "us.nope"), ("us.escalation_level=0,7", "us.escalation_level")],
+)
+def test_a_bad_spec_is_refused_before_any_run(tmp_path, grid, named):
+    done = run_mxstab("sweep", "--out", str(tmp_path / "out"), "--grid", grid)
+    assert done.returncode == 2 and named in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
+    spec = sweeps.load_spec(write_spec(tmp_path, SPEC.replace('"0-3"', '"0-2"')))
+    points = sweeps.plan(spec)
+    out = tmp_path / "out"
+    sweeps.write_plan(spec, points, out)
+    real = sweeps.run_model
+
+    def flaky(config, seed, months, resolution):
+        if seed == 1:
+            raise RuntimeError("boom")
+        return real(config, seed, months, resolution)
+
+    monkeypatch.setattr(sweeps, "run_model", flaky)
+    summaries = sweeps.execute(points, out, workers=1)
+    assert sum(not s["ok"] for s in summaries) == 4
+    state = sweeps.status(out)
+    assert len(state["failed"]) == 4 and len(state["done"]) == 8 and not state["missing"]
