@@ -415,6 +415,36 @@ def sweep(
     )
 
 
+@app.command()
+def sensitivity(
+    spec: Annotated[Path, typer.Argument(help="TOML spec with design morris or sobol")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder (the sweep and the results)")],
+    workers: Annotated[int, typer.Option(min=1, max=1024, help="processes")] = os.cpu_count() or 1,
+) -> None:
+    """Morris (μ*, σ) or Sobol (S1, ST) indices of the spec's outputs, with a plot."""
+    from rich.progress import Progress
+
+    from mxstab.experiments import sweep as sweeps
+    from mxstab.experiments.sensitivity import sensitivity as run_sensitivity
+    from mxstab.model.config import ConfigError
+
+    try:
+        design = sweeps.load_spec(spec)
+        total = len(sweeps.pending(sweeps.plan(design), out))
+    except (ConfigError, ValueError) as error:
+        raise typer.BadParameter(str(error).splitlines()[0], param_hint="'SPEC'") from None
+    with Progress(transient=True) as progress:
+        task = progress.add_task(f"{total} runs", total=total)
+        try:
+            files = run_sensitivity(design, out, workers, on_done=lambda _: progress.advance(task))
+        except ConfigError as error:
+            raise typer.BadParameter(str(error), param_hint="'SPEC'") from None
+    import pandas as pd
+
+    print(pd.read_csv(files[0]).to_string(index=False))
+    print(f"wrote {', '.join(str(f) for f in files)}")
+
+
 @app.command("sweep-status")
 def sweep_status(folder: Annotated[Path, typer.Argument(help="a sweep folder")]) -> None:
     """Say which runs of a sweep are done, failed or missing."""

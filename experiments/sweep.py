@@ -45,6 +45,17 @@ class SweepSpec(BaseModel):
     months: int = Field(24, ge=1, le=600)
     resolution: float = 0.25
     set: dict[str, Any] = {}
+    outputs: list[str] = ["homicide_rate"]
+
+    @field_validator("outputs")
+    @classmethod
+    def known_outputs(cls, value: list[str]) -> list[str]:
+        from mxstab.experiments.sensitivity import OUTPUTS
+
+        unknown = [name for name in value if name not in OUTPUTS]
+        if unknown:
+            raise ValueError(f"outputs: unknown {unknown} (allowed: {', '.join(OUTPUTS)})")
+        return value
 
     @field_validator("seeds")
     @classmethod
@@ -74,10 +85,15 @@ class RunPoint:
 def load_spec(path: Path) -> SweepSpec:
     """Parse (never execute) a TOML spec; errors name the field."""
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-        return SweepSpec.model_validate(table)
-    except (tomllib.TOMLDecodeError, ValidationError, ValueError) as error:
+        return SweepSpec.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path.name}: {error}") from None
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}, got {e.get('input')!r}"
+            for e in error.errors()
+        )
+        raise ConfigError(f"{path.name}: {problems}") from None
 
 
 def model_version() -> str:
