@@ -156,6 +156,42 @@ PEAK_RSS = (
 )
 
 
+SWEEP = (
+    "import resource, tempfile, time\n"
+    "from pathlib import Path\n"
+    "from mxstab.experiments import sweep\n"
+    "spec = sweep.SweepSpec(seeds='{seeds}', months={months})\n"
+    "points = sweep.plan(spec)\n"
+    "t = time.perf_counter()\n"
+    "sweep.execute(points, Path(tempfile.mkdtemp()), {workers})\n"
+    "print(len(points) / (time.perf_counter() - t) * 60)\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+)
+
+
+def sweep_figures(code: str) -> tuple[float, float]:
+    """(runs per minute, parent peak memory in MB) of a sweep run in a new process."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    rate, memory = (float(line) for line in done.stdout.strip().splitlines()[-2:])
+    return rate, memory
+
+
+def run_sweep_benchmarks(quick: bool) -> dict[str, float]:
+    """Sweep throughput (24-month runs) with 1 and 2 workers, and the parent's peak memory for
+    100 and 1,000 one-month runs: the parent holds summaries only, so it stays flat."""
+    runs, small, large = (8, 20, 100) if quick else (40, 100, 1000)
+    one, _ = sweep_figures(SWEEP.format(seeds=runs, months=24, workers=1))
+    two, _ = sweep_figures(SWEEP.format(seeds=runs, months=24, workers=2))
+    _, memory_small = sweep_figures(SWEEP.format(seeds=small, months=1, workers=2))
+    _, memory_large = sweep_figures(SWEEP.format(seeds=large, months=1, workers=2))
+    return {
+        "sweep_runs_per_minute_1_worker": one,
+        "sweep_runs_per_minute_2_workers": two,
+        f"sweep_parent_peak_mb_{small}_runs": memory_small,
+        f"sweep_parent_peak_mb_{large}_runs": memory_large,
+    }
+
+
 def in_new_process(code: str) -> float:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(done.stdout.strip().splitlines()[-1])

@@ -445,6 +445,24 @@ def sensitivity(
     print(f"wrote {', '.join(str(f) for f in files)}")
 
 
+@app.command()
+def reproduce(
+    spec: Annotated[Path, typer.Argument(help="study spec (experiments/specs/*.toml)")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for figures and tables")],
+) -> None:
+    """Rebuild every figure and table of a study, with a manifest of what produced them."""
+    from mxstab.experiments.reproduce import load_study
+    from mxstab.experiments.reproduce import reproduce as run_study
+    from mxstab.model.config import ConfigError
+
+    try:
+        load_study(spec)
+    except (ConfigError, OSError) as error:
+        raise typer.BadParameter(str(error), param_hint="'SPEC'") from None
+    files = run_study(spec, out)
+    print(f"wrote {len(files)} files in {out}; manifest: {files[-1]}")
+
+
 @app.command("sweep-status")
 def sweep_status(folder: Annotated[Path, typer.Argument(help="a sweep folder")]) -> None:
     """Say which runs of a sweep are done, failed or missing."""
@@ -494,13 +512,16 @@ def scenarios() -> None:
 @app.command()
 def bench(
     quick: Annotated[bool, typer.Option(help="fewer repetitions")] = False,
+    sweep: Annotated[
+        bool, typer.Option("--sweep", help="sweep throughput and parent memory instead")
+    ] = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the figures here")] = None,
 ) -> None:
     """Measure step times and kernel ratios in one process; print them (and write JSON)."""
-    from mxstab.experiments.bench import run_benchmarks
+    from mxstab.experiments.bench import run_benchmarks, run_sweep_benchmarks
     from mxstab.model.io import write_atomic
 
-    figures = run_benchmarks(quick)
+    figures = run_sweep_benchmarks(quick) if sweep else run_benchmarks(quick)
     table = Table(title="mxstab bench" + (" (quick)" if quick else ""))
     table.add_column("figure")
     table.add_column("value", justify="right")

@@ -1,0 +1,295 @@
+"""The validation experiments of the policies against the record and the literature: each returns
+a tidy table (the tests assert on it, `mxstab reproduce` saves it) and has a figure.
+
+Sources and tolerances are in the tests (`tests/test_policies.py`) and in docs/ODD.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from mxstab.agents.vessel import launch_means
+from mxstab.experiments.calibrate import removal_effect
+from mxstab.experiments.run import run_model
+from mxstab.experiments.scenario import load_scenario
+from mxstab.model.config import Config
+from mxstab.model.history import month_label
+from mxstab.model.model import MxStabModel
+
+START = Config().policy.start
+RETRODICTION_START = 12  # January 2025
+RECORDED_DIALS = {
+    "tariff_rate": {12: 0.0, **{m: 0.25 for m in range(14, 25)}},
+    "maritime_posture": {**{m: 1 for m in range(12, 20)}, **{m: 2 for m in range(20, 27)}},
+    "escalation_level": {m: 0 for m in range(12, 27)},
+}
+
+
+def national(config: Config, seed: int, months: int) -> pd.DataFrame:
+    return run_model(config, seed, months).national.set_index("month")
+
+
+def retrodiction(seeds: range) -> pd.DataFrame:
+    """The adaptive US agent from January 2025 with only outside inputs replayed: per dial and
+    month, the recorded value and the agent's 5% and 95% quantiles over seeds."""
+    config = Config().with_overrides({"policy.start": RETRODICTION_START, "us.adaptive": True})
+    runs = pd.concat([national(config, s, 27).assign(seed=s) for s in seeds]).reset_index()
+    rows = []
+    for dial, path in RECORDED_DIALS.items():
+        by_month = runs.pivot(index="seed", columns="month", values=dial)
+        for month, value in path.items():
+            low, high = by_month[month].quantile([0.05, 0.95])
+            rows.append({"dial": dial, "month": month, "recorded": value, "q05": low, "q95": high})
+    reached = runs[runs["month"] <= 26].groupby("seed")["escalation_level"].max()
+    rows.append({"dial": "P(escalation >= 1 by 2026-03)", "recorded": (reached >= 1).mean()})
+    return pd.DataFrame(rows)
+
+
+def sea_year(config: Config, seed: int) -> tuple[float, float, float]:
+    """Over the year after `policy.start`: the expected Pacific share of launches, cocaine
+    reaching the US and cocaine seized (t)."""
+    model = MxStabModel(config, seed=seed)
+    shares, cocaine, seized = [], 0.0, 0.0
+    for _ in range(START + 12):
+        means = launch_means(model)
+        model.step()
+        if model.month >= START:
+            shares.append(means[0] / means.sum())
+            cocaine += model.national["cocaine_to_us_tons"]
+            seized += model.national["seized_tons"]
+    return float(np.mean(shares)), cocaine, seized
+
+
+def sea_balloon(seeds: range) -> pd.DataFrame:
+    """Doubling the US units that interdict in the Caribbean, paired seeds."""
+    interdiction = Config().with_overrides({"us.maritime_posture": 1})
+    doubled = interdiction.with_overrides(
+        {"navy.coast_guard_caribbean": 2, "navy.us_navy_caribbean": 2}
+    )
+    rows = []
+    for seed in seeds:
+        share_a, cocaine_a, seized_a = sea_year(interdiction, seed)
+        share_b, cocaine_b, seized_b = sea_year(doubled, seed)
+        rows.append(
+            {
+                "seed": seed,
+                "pacific_share_rise": share_b - share_a,
+                "cocaine_fall_tons": cocaine_a - cocaine_b,
+                "seized_rise_tons": seized_b - seized_a,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def land_balloon(seeds: range) -> pd.DataFrame:
+    """A crackdown on the roads of the state with the most flow: homicides over the year after
+    `policy.start` on the cells where flow rises (the diverted route), against the same seed."""
+    probe = MxStabModel(Config(), seed=0)
+    state = int(np.bincount(probe.grid.state.ravel(), probe.flow.ravel())[1:].argmax()) + 1
+    crackdown = Config().with_overrides({"mx.crackdown_state": state})
+    rows = []
+    for seed in seeds:
+        a, b = MxStabModel(Config(), seed=seed), MxStabModel(crackdown, seed=seed)
+        homicides_a = homicides_b = 0.0
+        for _ in range(START + 12):
+            a.step()
+            b.step()
+            if a.month == START:
+                diverted = (b.flow > a.flow + 0.05) & (a.grid.state != state)
+            if a.month >= START:
+                homicides_a += a.homicides[diverted].sum()
+                homicides_b += b.homicides[diverted].sum()
+        rows.append(
+            {
+                "seed": seed,
+                "state": state,
+                "diverted_cells": int(diverted.sum()),
+                "homicides_base": homicides_a,
+                "homicides_crackdown": homicides_b,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def kingpin(seeds: tuple[int, ...]) -> pd.DataFrame:
+    """Removing each named organisation's leader, months 1–12 against the same seed."""
+    local, national_change = removal_effect(Config(), seeds=seeds)
+    return pd.DataFrame(
+        [{"seeds": len(seeds), "local_change": local, "national_change": national_change}]
+    )
+
+
+def halving_programs() -> float:
+    """The social-program multiplier that halves local recruitment (r = 2σ(b·Δx) = 1/2)."""
+    labour = Config().labour
+    extra_transfer = np.log(3) / labour.slope * labour.cartel_wage
+    return 1 + extra_transfer / labour.transfer
+
+
+def recruitment(seeds: range, years: int = 5) -> pd.DataFrame:
+    """Members per month: baseline, recruitment halved and arrests doubled from `policy.start`."""
+    variants = {
+        "baseline": Config(),
+        "recruitment halved": Config().with_overrides({"mx.social_programs": halving_programs()}),
+        "arrests doubled": Config().with_overrides({"mx.investigation": 2.0}),
+    }
+    frames = []
+    for seed in seeds:
+        for name, config in variants.items():
+            members = national(config, seed, START + 12 * years + 1)["cartel_members"]
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "seed": seed,
+                        "variant": name,
+                        "month": members.index,
+                        "members": members.values,
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def contagion(seed: int = 2, shock: float = 50.0) -> pd.DataFrame:
+    """Homicides in the 8 neighbours of a quiet populous cell over the 3 months after one month
+    with `shock` more (or fewer) deaths there, against the same seed."""
+    models = {name: MxStabModel(Config(), seed=seed) for name in ("base", "rise", "fall")}
+    for model in models.values():
+        for _ in range(START):
+            model.step()
+    base = models["base"]
+    excess = np.maximum(base.background_now + base.conflict - base.expected, 0)
+    quiet = base.grid.mexico & (excess == 0) & (base.background > shock + 10)
+    cell = np.unravel_index(np.flatnonzero(quiet.ravel())[0], quiet.shape)
+    ring = np.ones((3, 3), bool)
+    ring[1, 1] = False
+    window = (slice(cell[0] - 1, cell[0] + 2), slice(cell[1] - 1, cell[1] + 2))
+    change = {"base": 0.0, "rise": shock, "fall": -shock}
+    rows = []
+    for name, model in models.items():
+        model.background[cell] += change[name]
+        model.step()
+        model.background[cell] -= change[name]
+        total = 0.0
+        for _ in range(3):
+            model.step()
+            total += model.homicides[window][ring].sum()
+        rows.append({"run": name, "neighbour_homicides_3_months": total})
+    return pd.DataFrame(rows)
+
+
+def intervention(seeds: range, months: int = 24) -> pd.DataFrame:
+    """full_intervention against the same-seed baseline over `months` from `policy.start`."""
+    config = load_scenario("full_intervention").config()
+    rows = []
+    for seed in seeds:
+        base = national(Config(), seed, START + months).loc[START:]
+        force = national(config, seed, START + months).loc[START:]
+        rows.append(
+            {
+                "seed": seed,
+                "homicide_change": force["homicides"].sum() / base["homicides"].sum() - 1,
+                "displaced_change": force["displaced"].sum() / base["displaced"].sum() - 1,
+                "clash_deaths": force["clash_deaths"].sum(),
+                "force_operations": force["force_operations"].sum(),
+                "groups_base": base["cartels_active"].iloc[-1],
+                "groups_intervention": force["cartels_active"].iloc[-1],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def retrodiction_figure(table: pd.DataFrame) -> Figure:
+    figure = Figure(figsize=(10, 3.2))
+    axes = figure.subplots(1, 3)
+    for ax, dial in zip(axes, RECORDED_DIALS, strict=True):
+        part = table[table["dial"] == dial]
+        ax.fill_between(part["month"], part["q05"], part["q95"], alpha=0.3, label="agent 90%")
+        ax.plot(part["month"], part["recorded"], "ko-", markersize=3, label="record")
+        ax.set_title(dial, fontsize=9)
+        ticks = [12, 18, 24]
+        ax.set_xticks(ticks, [month_label(t) for t in ticks], fontsize=7)
+    axes[0].legend(fontsize=7)
+    figure.suptitle("Adaptive US agent from January 2025 against the record", fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+def bars_figure(table: pd.DataFrame, columns: list[str], title: str) -> Figure:
+    """Per-seed bars of some columns (the paired differences of a validation table)."""
+    figure = Figure(figsize=(3 * len(columns), 3))
+    axes = np.atleast_1d(figure.subplots(1, len(columns)))
+    for ax, column in zip(axes, columns, strict=True):
+        ax.bar(np.arange(len(table)), table[column])
+        ax.axhline(0, color="black", linewidth=0.6)
+        ax.set_title(column, fontsize=8)
+    figure.suptitle(title, fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+def recruitment_figure(table: pd.DataFrame) -> Figure:
+    figure = Figure(figsize=(6, 3.5))
+    ax = figure.add_subplot()
+    for variant, part in table.groupby("variant", sort=False):
+        mean = part.groupby("month")["members"].mean()
+        ax.plot(mean.index, mean.values, label=variant)
+    ax.axvline(START, color="black", linestyle="--", linewidth=0.7)
+    ax.set_ylabel("cartel members")
+    ax.legend(fontsize=7)
+    ax.set_title("Recruitment against incapacitation (Prieto-Curiel et al. 2023)", fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+def contagion_figure(table: pd.DataFrame) -> Figure:
+    figure = Figure(figsize=(4, 3))
+    ax = figure.add_subplot()
+    ax.bar(table["run"], table["neighbour_homicides_3_months"])
+    ax.set_title("Contagion: neighbours' homicides, 3 months (Osorio 2015)", fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+EXPERIMENTS = {
+    "retrodiction": (
+        lambda spec: retrodiction(range(spec.get("seeds", 100))),
+        retrodiction_figure,
+    ),
+    "sea_balloon": (
+        lambda spec: sea_balloon(range(spec.get("seeds", 4))),
+        lambda t: bars_figure(
+            t,
+            ["pacific_share_rise", "cocaine_fall_tons", "seized_rise_tons"],
+            "Balloon at sea: Caribbean US units doubled",
+        ),
+    ),
+    "land_balloon": (
+        lambda spec: land_balloon(range(spec.get("seeds", 3))),
+        lambda t: bars_figure(
+            t.assign(rise=t["homicides_crackdown"] - t["homicides_base"]),
+            ["rise"],
+            "Balloon on land: homicides on the diverted route",
+        ),
+    ),
+    "kingpin": (
+        lambda spec: kingpin(tuple(range(5, 5 + spec.get("seeds", 2)))),
+        lambda t: bars_figure(t, ["local_change", "national_change"], "Kingpin removals"),
+    ),
+    "recruitment": (
+        lambda spec: recruitment(range(spec.get("seeds", 2))),
+        recruitment_figure,
+    ),
+    "contagion": (lambda spec: contagion(), contagion_figure),
+    "intervention": (
+        lambda spec: intervention(range(spec.get("seeds", 3))),
+        lambda t: bars_figure(
+            t, ["homicide_change", "displaced_change"], "full_intervention against baseline"
+        ),
+    ),
+}
