@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -194,3 +195,16 @@ def test_the_shipped_sensitivity_spec_is_valid():
     points = sweeps.plan(spec)
     assert spec.design == "morris" and "escalation_ge_3" in spec.outputs
     assert len(points) == (len(spec.bounds) + 1) * spec.samples * 4
+
+
+def test_latin_hypercube_points_stratify_each_parameter():
+    spec = sweeps.SweepSpec(
+        design="lhs",
+        samples=10,
+        bounds={"violence.contagion_beta": (0.0, 0.5), "navy.us_navy_pacific": (0, 9)},
+    )
+    points = [sweeps.typed(p) for p in sweeps.design_points(spec)]
+    beta = np.array([p["violence.contagion_beta"] for p in points])
+    assert sorted(np.floor(beta / 0.05).astype(int)) == list(range(10))
+    assert all(isinstance(p["navy.us_navy_pacific"], int) for p in points)
+    assert sweeps.design_points(spec) == sweeps.design_points(spec)
