@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from mxstab.model.kernels import spread_to_neighbours
+from mxstab.model.kernels import neighbour_sum, spread_to_neighbours
 
 if TYPE_CHECKING:
     from mxstab.model.model import MxStabModel
@@ -57,8 +57,8 @@ class Municipality(mesa.Agent):
         leaving = np.where(mexico, share * people, 0.0)
         north = leaving * p.north_share
         nearby = leaving - north
-        arrived = spread_to_neighbours(nearby, people, mexico, 1.0, model.arrivals, model.scratch)
-        nearby[(nearby > 0) & (model.scratch == 0)] = 0.0  # no populated neighbour to go to
+        nearby[neighbour_sum(people, mexico) == 0] = 0.0  # no populated neighbour to go to
+        arrived = spread_to_neighbours(nearby, people, mexico, 1.0, model.arrivals)
         border = model.grid.border_us & (people > 0)
         arrived = arrived.copy()
         arrived[border] += north.sum() * people[border] / people[border].sum()

@@ -15,20 +15,20 @@ from numba import njit, prange
 from mxstab.model.config import Config
 from mxstab.model.grid import load_grid
 from mxstab.model.kernels import (
+    bands,
+    corruption_kernel,
     corruption_reference,
-    corruption_step,
+    spread_kernel,
     spread_reference,
-    spread_to_neighbours,
 )
 from mxstab.model.model import MxStabModel
 from mxstab.model.routes import RoadGraph, costs_to, dijkstra_numba
 
-# Bytes one contagion + corruption step moves per cell, each array counted once per pass it is
-# read or written (no write-allocate): contagion pass 1 reads excess, population (8 + 8) and the
-# mask (1) and writes the share (8); pass 2 reads the share, population, mask and writes the
-# induced deaths (8 + 8 + 1 + 8); corruption reads κ, growth, decay, mask and writes κ'
-# (8 + 8 + 8 + 1 + 8). See docs/performance.md.
-DIFFUSION_BYTES_PER_CELL = (8 + 8 + 1 + 8) + (8 + 8 + 1 + 8) + (8 + 8 + 8 + 1 + 8)
+# Bytes one contagion + corruption step moves per cell: each array a kernel reads counted once and
+# each it writes counted once (no write-allocate). Contagion reads excess, population (8 + 8) and
+# the mask (1) and writes the induced deaths (8); the shares stay in a band's three-row buffer.
+# Corruption reads κ, growth and the mask and writes κ′ (8 + 8 + 1 + 8). See docs/performance.md.
+DIFFUSION_BYTES_PER_CELL = (8 + 8 + 1 + 8) + (8 + 8 + 1 + 8)
 TRIAD_BYTES_PER_ELEMENT = 3 * 8
 
 
@@ -55,38 +55,66 @@ def roofline_gbs(repeats: int) -> float:
     return TRIAD_BYTES_PER_ELEMENT * n / median_seconds(lambda: triad(a, b, c, 3.0), repeats) / 1e9
 
 
-def diffusion_fields(side: int):
+def diffusion_fields(shape: tuple[int, int], mask: np.ndarray | None = None) -> dict:
+    """Random fields for the contagion + corruption step (80% of cells inside unless `mask`)."""
     rng = np.random.default_rng(7)
-    mask = rng.random((side, side)) < 0.8
-    fields = {
+    mask = rng.random(shape) < 0.8 if mask is None else mask
+    return {
         "mask": mask,
-        "excess": np.where(mask, rng.exponential(1.0, (side, side)), 0.0),
-        "population": np.where(mask, rng.integers(0, 50_000, (side, side)), 0).astype(float),
-        "kappa": np.where(mask, rng.random((side, side)), 0.0),
-        "growth": rng.random((side, side)) * 0.05,
-        "decay": rng.random((side, side)) * 0.05,
+        "excess": np.where(mask, rng.exponential(1.0, shape), 0.0),
+        "population": np.where(mask, rng.integers(0, 50_000, shape), 0).astype(float),
+        "kappa": np.where(mask, rng.random(shape), 0.0),
+        "growth": rng.random(shape) * 0.05,
+        "induced": np.empty(shape),
+        "kappa_next": np.empty(shape),
     }
-    return fields
 
 
-def diffusion_kernels(f, out, scratch, corrupted) -> None:
-    spread_to_neighbours(f["excess"], f["population"], f["mask"], 0.3, out, scratch)
-    corruption_step(f["kappa"], f["growth"], f["decay"], 0.1, f["mask"], corrupted)
+def diffusion_step(f: dict, build: str = "") -> None:
+    """The model's contagion + corruption step; `build` "serial" or "parallel" forces one."""
+    spread = getattr(spread_kernel, build) if build else spread_kernel
+    corrupt = getattr(corruption_kernel, build) if build else corruption_kernel
+    rows = f["mask"].shape[0]
+    count = () if not build else (bands(rows, True) if build == "parallel" else 1,)
+    spread(f["excess"], f["population"], f["mask"], 0.3, f["induced"], *count)
+    corrupt(f["kappa"], f["growth"], 0.01, 0.1, f["mask"], f["kappa_next"], *count)
 
 
-def diffusion_references(f) -> None:
+def diffusion_reference(f: dict) -> None:
     spread_reference(f["excess"], f["population"], f["mask"], 0.3)
-    corruption_reference(f["kappa"], f["growth"], f["decay"], 0.1, f["mask"])
+    corruption_reference(f["kappa"], f["growth"], 0.01, 0.1, f["mask"])
 
 
 def diffusion_seconds(side: int, repeats: int) -> tuple[float, float]:
     """(kernel, numpy reference) median seconds for one contagion + corruption step."""
-    f = diffusion_fields(side)
-    buffers = [np.empty((side, side)) for _ in range(3)]
-    diffusion_kernels(f, *buffers)
-    kernel = median_seconds(lambda: diffusion_kernels(f, *buffers), repeats)
-    reference = median_seconds(lambda: diffusion_references(f), max(2, repeats // 5))
+    f = diffusion_fields((side, side))
+    diffusion_step(f)
+    kernel = median_seconds(lambda: diffusion_step(f), repeats)
+    reference = median_seconds(lambda: diffusion_reference(f), max(2, repeats // 5))
     return kernel, reference
+
+
+def parallel_speedup(shape: tuple[int, int], repeats: int) -> float:
+    """Serial over parallel time of the diffusion step, thread pool forced on with every band."""
+    f = diffusion_fields(shape)
+    for build in ("serial", "parallel"):
+        diffusion_step(f, build)
+    serial = median_seconds(lambda: diffusion_step(f, "serial"), repeats)
+    return serial / median_seconds(lambda: diffusion_step(f, "parallel"), repeats)
+
+
+BUSY = "import time\nend = time.time() + 600\nwhile time.time() < end:\n    pass\n"
+
+
+def parallel_speedup_busy_core(shape: tuple[int, int], repeats: int) -> float:
+    """The same with the other core kept busy by another process, as in a 2-worker sweep."""
+    spinner = subprocess.Popen([sys.executable, "-c", BUSY])
+    try:
+        time.sleep(0.3)
+        return parallel_speedup(shape, repeats)
+    finally:
+        spinner.kill()
+        spinner.wait()
 
 
 def step_seconds(resolution: float, steps: int) -> tuple[float, MxStabModel]:
@@ -203,18 +231,11 @@ def run_benchmarks(quick: bool) -> dict[str, float]:
     side = 512 if quick else 2048
     kernel, reference = diffusion_seconds(side, repeats)
     step_025, model_025 = step_seconds(0.25, repeats)
-    step_010, _ = step_seconds(0.1, repeats)
-    grid = model_025.grid
-    fields = {
-        "mask": grid.mexico,
-        "excess": np.ones(grid.shape),
-        "population": model_025.population,
-        "kappa": model_025.corruption,
-        "growth": np.full(grid.shape, 0.01),
-        "decay": np.full(grid.shape, 0.01),
-    }
-    buffers = [np.empty(grid.shape) for _ in range(3)]
-    kernel_025 = median_seconds(lambda: diffusion_kernels(fields, *buffers), repeats)
+    step_010, model_010 = step_seconds(0.1, repeats)
+    production = diffusion_fields(model_025.grid.shape, model_025.grid.mexico)
+    diffusion_step(production)
+    kernel_025 = median_seconds(lambda: diffusion_step(production), 10 * repeats)
+    shapes = {"025": model_025.grid.shape, "010": model_010.grid.shape, "big": (side, side)}
     agents = len(model_025.agents)
     in_new_process(FIRST_STEP)
     return {
@@ -225,6 +246,15 @@ def run_benchmarks(quick: bool) -> dict[str, float]:
         / 1e9
         / roofline,
         "diffusion_speedup_vs_numpy": reference / kernel,
+        "diffusion_parallel_speedup_025": parallel_speedup(shapes["025"], 10 * repeats),
+        "diffusion_parallel_speedup_010": parallel_speedup(shapes["010"], 10 * repeats),
+        "diffusion_parallel_speedup_2048": parallel_speedup(shapes["big"], repeats),
+        "diffusion_parallel_speedup_010_busy_core": parallel_speedup_busy_core(
+            shapes["010"], 10 * repeats
+        ),
+        "diffusion_parallel_speedup_2048_busy_core": parallel_speedup_busy_core(
+            shapes["big"], repeats
+        ),
         "route_speedup_vs_scipy": route_speedup_vs_scipy(3 if quick else 10),
         "step_per_agent_vs_epstein": step_025 / agents / epstein_seconds_per_agent(repeats),
         "step_ms_025": 1000 * step_025,

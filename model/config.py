@@ -7,6 +7,7 @@ files go through `Config.with_overrides`, so a bad value is refused with its fie
 from __future__ import annotations
 
 import tomllib
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -16,11 +17,16 @@ from mxstab.model.grid import DATA_DIR
 CALIBRATION_FILE = DATA_DIR / "calibration.toml"
 
 
+@cache
+def calibration() -> dict[str, Any]:
+    with open(CALIBRATION_FILE, "rb") as f:
+        return tomllib.load(f)
+
+
 def calibrated(name: str) -> float:
     """The value `mxstab calibrate` fitted for a parameter (model/data/calibration.toml)."""
-    with open(CALIBRATION_FILE, "rb") as f:
-        section, _, field = name.partition(".")
-        return tomllib.load(f)[section][field]["value"]
+    section, _, field = name.partition(".")
+    return calibration()[section][field]["value"]
 
 
 def param(default: Any, lo: float | None, hi: float | None, unit: str, description: str) -> Any:

@@ -8,7 +8,10 @@ thread, so results do not depend on the thread count. Tests hold kernel and refe
 from __future__ import annotations
 
 import math
+import types
+from collections.abc import Callable
 
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -25,10 +28,113 @@ def _shifted(array: np.ndarray, dr: int, dc: int) -> np.ndarray:
     return out
 
 
-def neighbour_sum_reference(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Σ over masked Moore neighbours of `values` (numpy reference)."""
+def neighbour_sum(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Σ over masked Moore neighbours of `values` (numpy: the references build on it)."""
     masked = np.where(mask, values, 0.0)
     return sum(_shifted(masked, dr, dc) for dr, dc in MOORE)
+
+
+# --- the parallel plan: rows split into bands, each band one task -------------------------------
+
+BAND_MIN_ROWS = 16
+"""A band is at least this many rows, so the two rows a band recomputes at its edges stay cheap."""
+
+
+def use_thread_pool(rows: int) -> bool:
+    """The thread pool when it has two bands to share out and more than one thread to run them.
+    Sweep and compare workers run one thread each: there the other core is busy with a sibling
+    worker, and a pool that waits for a preempted thread loses (`mxstab bench` measures both)."""
+    return rows >= 2 * BAND_MIN_ROWS and numba.get_num_threads() > 1
+
+
+def bands(rows: int, parallel: bool) -> int:
+    """How many row bands to split a raster into: one per thread, none narrower than the minimum."""
+    if not parallel:
+        return 1
+    return max(1, min(numba.get_num_threads(), rows // BAND_MIN_ROWS))
+
+
+class Banded:
+    """A loop over row bands compiled twice, serial and parallel; a call picks one by
+    `use_thread_pool` and appends the band count. numba's cache knows a function by its name, not
+    its options, so each build gets a name of its own (else one would load the other's code).
+    Division by zero is left to IEEE (`error_model="numpy"`): a branch per division would stop the
+    loops from vectorising, and every quotient that can divide by zero is masked out."""
+
+    def __init__(self, body: Callable) -> None:
+        self.serial, self.parallel = (
+            njit(cache=True, error_model="numpy", parallel=parallel)(_renamed(body, suffix))
+            for parallel, suffix in ((False, "serial"), (True, "parallel"))
+        )
+
+    def __call__(self, *arrays_then_scalars) -> None:
+        rows = arrays_then_scalars[0].shape[0]
+        parallel = use_thread_pool(rows)
+        build = self.parallel if parallel else self.serial
+        build(*arrays_then_scalars, bands(rows, parallel))
+
+
+def _renamed(body: Callable, suffix: str) -> Callable:
+    twin = types.FunctionType(body.__code__, body.__globals__, body.__name__)
+    twin.__qualname__ = f"{body.__qualname__}_{suffix}"
+    return twin
+
+
+@njit(cache=True, inline="always")
+def _load_masked_row(values, mask, r, ring):
+    """Row r of `values`, zero where masked out, into ring slot r % 3 with a zero at each end (a
+    zero row outside the raster), so the neighbour sums below run without bounds tests."""
+    rows, cols = values.shape
+    slot = ring[(r + 3) % 3]
+    slot[0] = 0.0
+    slot[cols + 1] = 0.0
+    if r < 0 or r >= rows:
+        slot[1 : cols + 1] = 0.0
+        return
+    for c in range(cols):
+        value = values[r, c]
+        slot[c + 1] = value if mask[r, c] else 0.0
+
+
+@njit(cache=True, inline="always")
+def _load_mask_row(mask, r, ring):
+    """Row r of the mask as 1.0 / 0.0 into ring slot r % 3, padded like `_load_masked_row`."""
+    rows, cols = mask.shape
+    slot = ring[(r + 3) % 3]
+    slot[0] = 0.0
+    slot[cols + 1] = 0.0
+    if r < 0 or r >= rows:
+        slot[1 : cols + 1] = 0.0
+        return
+    for c in range(cols):
+        slot[c + 1] = 1.0 if mask[r, c] else 0.0
+
+
+@njit(cache=True, inline="always")
+def _rows_around(ring, r):
+    """The ring slots of rows r − 1, r and r + 1."""
+    return ring[(r + 2) % 3], ring[r % 3], ring[(r + 1) % 3]
+
+
+@njit(cache=True, inline="always")
+def _neighbour_sum(above, here, below, c):
+    """Σ over the 8 Moore neighbours of column c, from padded rows, in MOORE order."""
+    return (
+        above[c]
+        + above[c + 1]
+        + above[c + 2]
+        + here[c]
+        + here[c + 2]
+        + below[c]
+        + below[c + 1]
+        + below[c + 2]
+    )
+
+
+@njit(cache=True, inline="always")
+def _band_bounds(band, count, rows):
+    """First and past-the-last row of band `band` of `count`."""
+    return band * rows // count, (band + 1) * rows // count
 
 
 # --- spreading counts to neighbours: contagion of excess homicides, displaced people -------------
@@ -42,62 +148,52 @@ def spread_reference(
     month's excess homicides (Osorio 2015); for displacement it is the people leaving.
     """
     pop = np.where(mask, population, 0.0)
-    neighbour_pop = neighbour_sum_reference(pop, mask)
+    neighbour_pop = neighbour_sum(pop, mask)
     share = np.divide(
         np.where(mask, excess, 0.0), neighbour_pop, out=np.zeros_like(pop), where=neighbour_pop > 0
     )
-    return np.where(mask, beta * pop * neighbour_sum_reference(share, mask), 0.0)
+    return np.where(mask, beta * pop * neighbour_sum(share, mask), 0.0)
 
 
-@njit(cache=True, inline="always")
-def _masked_neighbours(values, mask, r, c):
-    """(sum, count) of `values` over the masked Moore neighbours of (r, c), in MOORE order."""
-    rows, cols = values.shape
-    total = 0.0
-    count = 0
-    for dr in range(-1, 2):
-        for dc in range(-1, 2):
-            rr, cc = r + dr, c + dc
-            if (dr or dc) and 0 <= rr < rows and 0 <= cc < cols and mask[rr, cc]:
-                total += values[rr, cc]
-                count += 1
-    return total, count
-
-
-@njit(cache=True, parallel=True)
-def _excess_share(excess, population, mask, share):
+def _spread_bands(excess, population, mask, beta, out, count):
+    """Both passes of the spread fused row by row: a band keeps three rows of masked population
+    and three of shares, so the shares never go to memory (temporal blocking by rows)."""
     rows, cols = excess.shape
-    for r in prange(rows):
-        for c in range(cols):
-            share[r, c] = 0.0
-            if mask[r, c]:
-                total, _ = _masked_neighbours(population, mask, r, c)
-                if total > 0.0:
-                    share[r, c] = excess[r, c] / total
+    for band in prange(count):
+        first, last = _band_bounds(band, count, rows)
+        people = np.empty((3, cols + 2))
+        share = np.empty((3, cols + 2))
+        _load_masked_row(population, mask, first - 2, people)
+        _load_masked_row(population, mask, first - 1, people)
+        for s in range(first - 1, last + 1):
+            _load_masked_row(population, mask, s + 1, people)
+            slot = share[(s + 3) % 3]
+            slot[0] = 0.0
+            slot[cols + 1] = 0.0
+            if s < 0 or s >= rows:
+                slot[1 : cols + 1] = 0.0
+            else:
+                above, here, below = _rows_around(people, s + 3)
+                for c in range(cols):
+                    total = _neighbour_sum(above, here, below, c)
+                    share_of_each = excess[s, c] / total
+                    slot[c + 1] = share_of_each if mask[s, c] & (total > 0.0) else 0.0
+            r = s - 1
+            if r >= first:
+                above, here, below = _rows_around(share, r + 3)
+                for c in range(cols):
+                    received = beta * population[r, c] * _neighbour_sum(above, here, below, c)
+                    out[r, c] = received if mask[r, c] else 0.0
 
 
-@njit(cache=True, parallel=True)
-def _spread_share(share, population, mask, beta, out):
-    rows, cols = share.shape
-    for r in prange(rows):
-        for c in range(cols):
-            out[r, c] = 0.0
-            if mask[r, c]:
-                total, _ = _masked_neighbours(share, mask, r, c)
-                out[r, c] = beta * population[r, c] * total
+spread_kernel = Banded(_spread_bands)
 
 
 def spread_to_neighbours(
-    excess: np.ndarray,
-    population: np.ndarray,
-    mask: np.ndarray,
-    beta: float,
-    out: np.ndarray,
-    scratch: np.ndarray,
+    excess: np.ndarray, population: np.ndarray, mask: np.ndarray, beta: float, out: np.ndarray
 ) -> np.ndarray:
-    """Kernel form of `spread_reference`, writing into `out` (`scratch` is a work array)."""
-    _excess_share(excess, population, mask, scratch)
-    _spread_share(scratch, population, mask, beta, out)
+    """Kernel form of `spread_reference`, writing into `out`."""
+    spread_kernel(excess, population, mask, beta, out)
     return out
 
 
@@ -107,33 +203,57 @@ def spread_to_neighbours(
 def corruption_reference(
     corruption: np.ndarray,
     growth: np.ndarray,
-    decay: np.ndarray,
+    decay: float,
     diffusion: float,
     mask: np.ndarray,
 ) -> np.ndarray:
     """κ' = clip(κ + growth·(1 − κ) + D·(mean of masked neighbours' κ − κ) − decay·κ, 0, 1)."""
-    count = neighbour_sum_reference(np.ones_like(corruption), mask)
-    total = neighbour_sum_reference(corruption, mask)
+    count = neighbour_sum(np.ones_like(corruption), mask)
+    total = neighbour_sum(corruption, mask)
     mean = np.divide(total, count, out=corruption.copy(), where=count > 0)
     updated = corruption + growth * (1 - corruption) + diffusion * (mean - corruption)
     updated -= decay * corruption
     return np.where(mask, np.clip(updated, 0.0, 1.0), 0.0)
 
 
-@njit(cache=True, parallel=True)
-def corruption_step(corruption, growth, decay, diffusion, mask, out):
-    """Kernel form of `corruption_reference`, writing into `out` (not `corruption`)."""
+def _corruption_bands(corruption, growth, decay, diffusion, mask, out, count):
     rows, cols = corruption.shape
-    for r in prange(rows):
-        for c in range(cols):
-            if not mask[r, c]:
-                out[r, c] = 0.0
-                continue
-            total, count = _masked_neighbours(corruption, mask, r, c)
-            k = corruption[r, c]
-            mean = total / count if count > 0 else k
-            value = k + growth[r, c] * (1.0 - k) + diffusion * (mean - k) - decay[r, c] * k
-            out[r, c] = min(max(value, 0.0), 1.0)
+    for band in prange(count):
+        first, last = _band_bounds(band, count, rows)
+        kappa = np.empty((3, cols + 2))
+        inside = np.empty((3, cols + 2))
+        for r in range(first - 1, first + 1):
+            _load_masked_row(corruption, mask, r, kappa)
+            _load_mask_row(mask, r, inside)
+        for r in range(first, last):
+            _load_masked_row(corruption, mask, r + 1, kappa)
+            _load_mask_row(mask, r + 1, inside)
+            k_above, k_here, k_below = _rows_around(kappa, r + 3)
+            m_above, m_here, m_below = _rows_around(inside, r + 3)
+            for c in range(cols):
+                total = _neighbour_sum(k_above, k_here, k_below, c)
+                neighbours = _neighbour_sum(m_above, m_here, m_below, c)
+                k = corruption[r, c]
+                mean = total / neighbours
+                mean = mean if neighbours > 0.0 else k
+                value = k + growth[r, c] * (1.0 - k) + diffusion * (mean - k) - decay * k
+                value = min(max(value, 0.0), 1.0)
+                out[r, c] = value if mask[r, c] else 0.0
+
+
+corruption_kernel = Banded(_corruption_bands)
+
+
+def corruption_step(
+    corruption: np.ndarray,
+    growth: np.ndarray,
+    decay: float,
+    diffusion: float,
+    mask: np.ndarray,
+    out: np.ndarray,
+) -> np.ndarray:
+    """Kernel form of `corruption_reference`, writing into `out` (not `corruption`)."""
+    corruption_kernel(corruption, growth, decay, diffusion, mask, out)
     return out
 
 
@@ -147,26 +267,34 @@ def poisson_counts_reference(uniform: np.ndarray, mean: np.ndarray) -> np.ndarra
     return poisson.ppf(uniform, mean)
 
 
-@njit(cache=True, parallel=True)
-def poisson_counts(uniform, mean, out):
+def _poisson_bands(mean, uniform, out, count):
+    rows, cols = mean.shape
+    for band in prange(count):
+        first, last = _band_bounds(band, count, rows)
+        for r in range(first, last):
+            for c in range(cols):
+                lam = mean[r, c]
+                if lam <= 0.0:
+                    out[r, c] = 0.0
+                    continue
+                u = uniform[r, c]
+                log_lam = np.log(lam)
+                limit = int(lam + 40.0 * np.sqrt(lam) + 100.0)
+                cumulative = 0.0
+                k = 0
+                while k < limit:
+                    cumulative += np.exp(k * log_lam - lam - math.lgamma(k + 1.0))
+                    if cumulative >= u:
+                        break
+                    k += 1
+                out[r, c] = k
+
+
+poisson_kernel = Banded(_poisson_bands)
+
+
+def poisson_counts(uniform: np.ndarray, mean: np.ndarray, out: np.ndarray) -> np.ndarray:
     """Kernel form of `poisson_counts_reference`: the CDF summed in log space from 0, so a change
     of mean in one cell changes no other cell's draw (unlike a generator's Poisson sampler)."""
-    rows, cols = mean.shape
-    for r in prange(rows):
-        for c in range(cols):
-            lam = mean[r, c]
-            if lam <= 0.0:
-                out[r, c] = 0.0
-                continue
-            u = uniform[r, c]
-            log_lam = np.log(lam)
-            limit = int(lam + 40.0 * np.sqrt(lam) + 100.0)
-            cumulative = 0.0
-            k = 0
-            while k < limit:
-                cumulative += np.exp(k * log_lam - lam - math.lgamma(k + 1.0))
-                if cumulative >= u:
-                    break
-                k += 1
-            out[r, c] = k
+    poisson_kernel(mean, uniform, out)
     return out

@@ -530,9 +530,9 @@ class MxStabModel(mesa.Model):
     def init_corruption(self) -> None:
         """No corruption data ships: start from the level the 2024 flows and control sustain
         (the rule run to rest), so the baseline is stationary and policies move it."""
-        self.scratch = np.zeros(self.grid.shape)
         self.arrivals = np.zeros(self.grid.shape)
         self.corruption = np.zeros(self.grid.shape)
+        self.corruption_next = np.zeros(self.grid.shape)
         change = np.inf
         while change > CORRUPTION_REST_TOLERANCE:
             before = self.corruption.copy()
@@ -546,9 +546,11 @@ class MxStabModel(mesa.Model):
         c = self.config.corruption
         control = (self.owner >= 0).astype(float)
         growth = c.growth * self.flow * control * (1 - c.governance)
-        decay = np.full(self.grid.shape, c.decay * self.config.mx.anticorruption)
-        corruption_step(self.corruption, growth, decay, c.diffusion, self.grid.mexico, self.scratch)
-        self.corruption, self.scratch = self.scratch, self.corruption
+        decay = c.decay * self.config.mx.anticorruption
+        corruption_step(
+            self.corruption, growth, decay, c.diffusion, self.grid.mexico, self.corruption_next
+        )
+        self.corruption, self.corruption_next = self.corruption_next, self.corruption
 
     def diffuse(self) -> None:
         """Contagion: the rise of a cell's violence from its own sources (background and
@@ -562,7 +564,6 @@ class MxStabModel(mesa.Model):
             self.grid.mexico,
             self.config.violence.contagion_beta,
             self.induced_expected,
-            self.scratch,
         )
         self.spread_corruption()
 

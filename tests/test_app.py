@@ -153,6 +153,18 @@ def map_image(page):
     return image
 
 
+def map_screenshot(page, attempts: int = 5) -> bytes:
+    """A screenshot of the map, taken again if the image was re-rendered (detached) meanwhile."""
+    from playwright.sync_api import Error
+
+    for _ in range(attempts - 1):
+        try:
+            return map_image(page).screenshot()
+        except Error:
+            time.sleep(1)
+    return map_image(page).screenshot()
+
+
 def month_text(page) -> str:
     """The status line above the map: month, scenario, seed."""
     return page.get_by_text("Month:").first.locator("xpath=..").inner_text()
@@ -180,7 +192,7 @@ def test_the_app_in_a_browser(served):
         image = map_image(page)
         page.screenshot(path=ARTIFACTS / "app_loaded.png", full_page=True)
         before = image.get_attribute("src")
-        pixels = np.frombuffer(image.screenshot(), np.uint8)
+        pixels = np.frombuffer(map_screenshot(page), np.uint8)
         assert pixels.size > 10_000 and pixels.std() > 5, "the map is blank"
         for month in ("2024-01", "2024-02", "2024-03"):
             page.get_by_role("button", name="Step", exact=True).click()

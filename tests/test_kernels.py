@@ -10,13 +10,17 @@ from hypothesis import strategies as st
 
 from mxstab.model.grid import load_grid
 from mxstab.model.kernels import (
+    corruption_kernel,
     corruption_reference,
     corruption_step,
-    neighbour_sum_reference,
+    neighbour_sum,
     poisson_counts,
     poisson_counts_reference,
+    poisson_kernel,
+    spread_kernel,
     spread_reference,
     spread_to_neighbours,
+    use_thread_pool,
 )
 from mxstab.model.population import cell_population
 
@@ -30,8 +34,7 @@ def random_fields(seed: int, shape: tuple[int, int]):
 
 
 def run_contagion(excess, population, mask, beta):
-    out, scratch = np.empty_like(excess), np.empty_like(excess)
-    return spread_to_neighbours(excess, population, mask, beta, out, scratch)
+    return spread_to_neighbours(excess, population, mask, beta, np.empty_like(excess))
 
 
 @settings(max_examples=40, deadline=None)
@@ -64,7 +67,7 @@ def test_corruption_kernel_equals_reference(seed, rows, cols):
     mask, _, _, rng = random_fields(seed, (rows, cols))
     kappa = np.where(mask, rng.random((rows, cols)), 0.0)
     growth = rng.random((rows, cols)) * 0.1
-    decay = rng.random((rows, cols)) * 0.1
+    decay = rng.random() * 0.1
     expected = corruption_reference(kappa, growth, decay, 0.2, mask)
     out = corruption_step(kappa, growth, decay, 0.2, mask, np.empty_like(kappa))
     np.testing.assert_allclose(out, expected, rtol=1e-9, atol=0)
@@ -75,8 +78,7 @@ def test_corruption_diffusion_alone_moves_towards_neighbours():
     mask = np.ones((5, 5), bool)
     kappa = np.zeros((5, 5))
     kappa[2, 2] = 1.0
-    zero = np.zeros_like(kappa)
-    out = corruption_step(kappa, zero, zero, 0.4, mask, np.empty_like(kappa))
+    out = corruption_step(kappa, np.zeros_like(kappa), 0.0, 0.4, mask, np.empty_like(kappa))
     assert out[2, 2] == pytest.approx(0.6)
     assert out[1, 1] == pytest.approx(0.4 / 8)
     assert out[0, 0] == 0.0
@@ -85,29 +87,44 @@ def test_corruption_diffusion_alone_moves_towards_neighbours():
 def test_neighbour_sum_counts_only_masked_cells():
     mask = np.array([[True, False], [True, True]])
     ones = np.ones((2, 2))
-    np.testing.assert_array_equal(neighbour_sum_reference(ones, mask), [[2, 3], [2, 2]])
+    np.testing.assert_array_equal(neighbour_sum(ones, mask), [[2, 3], [2, 2]])
+
+
+def every_kernel(seed: int, shape: tuple[int, int], call) -> list[np.ndarray]:
+    """Each banded kernel's output on random fields, `call(kernel, *arguments)` running it."""
+    mask, population, excess, rng = random_fields(seed, shape)
+    kappa = np.where(mask, rng.random(shape), 0.0)
+    growth = rng.random(shape) * 0.05
+    mean = rng.exponential(3.0, shape)
+    outputs = [np.full(shape, np.nan) for _ in range(3)]
+    call(spread_kernel, excess, population, mask, 0.3, outputs[0])
+    call(corruption_kernel, kappa, growth, 0.02, 0.2, mask, outputs[1])
+    call(poisson_kernel, mean, rng.random(shape), outputs[2])
+    return outputs
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (2, 7), (33, 5), (190, 320)])
+def test_serial_and_parallel_builds_agree_bit_for_bit(shape):
+    """Every band count gives the same bits: a band recomputes its edge rows, it does not share."""
+    serial = every_kernel(3, shape, lambda k, *a: k.serial(*a, 1))
+    for count in (2, 3, 7):
+        banded = every_kernel(3, shape, lambda k, *a, n=count: k.parallel(*a, n))
+        for a, b in zip(serial, banded, strict=True):
+            np.testing.assert_array_equal(a, b)
 
 
 def test_results_do_not_depend_on_thread_count():
     threads = numba.config.NUMBA_NUM_THREADS
     if threads < 2:
         pytest.skip("one thread only: nothing to compare")
-    mask, population, excess, rng = random_fields(7, (190, 320))
-    kappa = np.where(mask, rng.random(mask.shape), 0.0)
-    growth, decay = rng.random(mask.shape) * 0.05, rng.random(mask.shape) * 0.05
-    numba.set_num_threads(1)
-    single = (
-        run_contagion(excess, population, mask, 0.3),
-        corruption_step(kappa, growth, decay, 0.2, mask, np.empty_like(kappa)),
-    )
-    numba.set_num_threads(threads)
+    assert use_thread_pool(190) and not use_thread_pool(20)
     try:
-        many = (
-            run_contagion(excess, population, mask, 0.3),
-            corruption_step(kappa, growth, decay, 0.2, mask, np.empty_like(kappa)),
-        )
+        numba.set_num_threads(1)
+        assert not use_thread_pool(190), "one thread: no pool"
+        single = every_kernel(7, (190, 320), lambda k, *a: k(*a))
     finally:
-        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        numba.set_num_threads(threads)
+    many = every_kernel(7, (190, 320), lambda k, *a: k(*a))
     for a, b in zip(single, many, strict=True):
         np.testing.assert_array_equal(a, b)
 
