@@ -175,17 +175,19 @@ FIRST_STEP = (
     "MxStabModel(seed=0).step()\n"
     "print(time.perf_counter() - t)\n"
 )
+# Peak memory is the process's VmHWM: ru_maxrss would report the benchmark's own size, which a
+# child inherits across fork and exec on Linux.
+PEAK_MB = "int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024"
 PEAK_RSS = (
-    "import resource\n"
     "from mxstab.experiments.run import run_model\n"
     "from mxstab.model.config import Config\n"
     "run_model(Config(), 0, 60, resolution=0.1)\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    f"print({PEAK_MB})\n"
 )
 
 
 SWEEP = (
-    "import resource, tempfile, time\n"
+    "import tempfile, time\n"
     "from pathlib import Path\n"
     "from mxstab.experiments import sweep\n"
     "spec = sweep.SweepSpec(seeds='{seeds}', months={months})\n"
@@ -193,7 +195,7 @@ SWEEP = (
     "t = time.perf_counter()\n"
     "sweep.execute(points, Path(tempfile.mkdtemp()), {workers})\n"
     "print(len(points) / (time.perf_counter() - t) * 60)\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    f"print({PEAK_MB})\n"
 )
 
 
