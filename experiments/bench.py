@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 import numpy as np
 from numba import njit, prange
@@ -33,12 +34,19 @@ TRIAD_BYTES_PER_ELEMENT = 3 * 8
 
 
 def median_seconds(action, repeats: int) -> float:
-    times = []
+    return side_by_side({"action": action}, repeats)["action"]
+
+
+def side_by_side(actions: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """Median seconds of each action, the actions taking turns, so that a drift in the shared
+    machine's speed moves every figure of a ratio alike."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(repeats):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return float(np.median(times))
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - started)
+    return {name: float(np.median(spent)) for name, spent in times.items()}
 
 
 @njit(cache=True, parallel=True)
@@ -47,12 +55,13 @@ def triad(a, b, c, scalar):
         a[i] = b[i] + scalar * c[i]
 
 
-def roofline_gbs(repeats: int) -> float:
-    """Streaming triad a = b + s·c over arrays far larger than the caches."""
-    n = 1 << 25
-    a, b, c = np.empty(n), np.random.default_rng(0).random(n), np.random.default_rng(1).random(n)
-    triad(a, b, c, 3.0)
-    return TRIAD_BYTES_PER_ELEMENT * n / median_seconds(lambda: triad(a, b, c, 3.0), repeats) / 1e9
+TRIAD_ELEMENTS = 1 << 25
+
+
+def triad_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Three arrays of 2²⁵ doubles (256 MB each), far larger than the caches."""
+    rng = np.random.default_rng(0)
+    return np.empty(TRIAD_ELEMENTS), rng.random(TRIAD_ELEMENTS), rng.random(TRIAD_ELEMENTS)
 
 
 def diffusion_fields(shape: tuple[int, int], mask: np.ndarray | None = None) -> dict:
@@ -85,22 +94,32 @@ def diffusion_reference(f: dict) -> None:
     corruption_reference(f["kappa"], f["growth"], 0.01, 0.1, f["mask"])
 
 
-def diffusion_seconds(side: int, repeats: int) -> tuple[float, float]:
-    """(kernel, numpy reference) median seconds for one contagion + corruption step."""
+def roofline_and_diffusion(side: int, repeats: int) -> tuple[float, float, float]:
+    """(triad bandwidth in GB/s, diffusion step seconds, numpy reference seconds) on a side²
+    grid; the triad and the step take turns."""
+    a, b, c = triad_arrays()
     f = diffusion_fields((side, side))
+    triad(a, b, c, 3.0)
     diffusion_step(f)
-    kernel = median_seconds(lambda: diffusion_step(f), repeats)
+    timed = side_by_side(
+        {"triad": lambda: triad(a, b, c, 3.0), "kernel": lambda: diffusion_step(f)}, repeats
+    )
     reference = median_seconds(lambda: diffusion_reference(f), max(2, repeats // 5))
-    return kernel, reference
+    roofline = TRIAD_BYTES_PER_ELEMENT * TRIAD_ELEMENTS / timed["triad"] / 1e9
+    return roofline, timed["kernel"], reference
+
+
+BUILDS = ("serial", "parallel")
 
 
 def parallel_speedup(shape: tuple[int, int], repeats: int) -> float:
     """Serial over parallel time of the diffusion step, thread pool forced on with every band."""
     f = diffusion_fields(shape)
-    for build in ("serial", "parallel"):
-        diffusion_step(f, build)
-    serial = median_seconds(lambda: diffusion_step(f, "serial"), repeats)
-    return serial / median_seconds(lambda: diffusion_step(f, "parallel"), repeats)
+    builds = {build: lambda build=build: diffusion_step(f, build) for build in BUILDS}
+    for action in builds.values():
+        action()
+    timed = side_by_side(builds, repeats)
+    return timed["serial"] / timed["parallel"]
 
 
 BUSY = "import time\nend = time.time() + 600\nwhile time.time() < end:\n    pass\n"
@@ -229,9 +248,8 @@ def in_new_process(code: str) -> float:
 
 def run_benchmarks(quick: bool) -> dict[str, float]:
     repeats = 5 if quick else 30
-    roofline = roofline_gbs(3 if quick else 10)
     side = 512 if quick else 2048
-    kernel, reference = diffusion_seconds(side, repeats)
+    roofline, kernel, reference = roofline_and_diffusion(side, repeats)
     step_025, model_025 = step_seconds(0.25, repeats)
     step_010, model_010 = step_seconds(0.1, repeats)
     production = diffusion_fields(model_025.grid.shape, model_025.grid.mexico)
@@ -263,6 +281,6 @@ def run_benchmarks(quick: bool) -> dict[str, float]:
         "step_ms_010": 1000 * step_010,
         "step_vs_kernel_025": step_025 / kernel_025,
         "app_step_redraw_ms_025": 1000 * step_and_redraw_seconds(model_025, 3 if quick else 15),
-        "first_step_s_cached": in_new_process(FIRST_STEP),
+        "first_step_s_cached": float(np.median([in_new_process(FIRST_STEP) for _ in range(3)])),
         "peak_rss_mb_010": in_new_process(PEAK_RSS),
     }

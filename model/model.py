@@ -533,20 +533,24 @@ class MxStabModel(mesa.Model):
         self.arrivals = np.zeros(self.grid.shape)
         self.corruption = np.zeros(self.grid.shape)
         self.corruption_next = np.zeros(self.grid.shape)
+        growth, decay = self.corruption_rates()
         change = np.inf
         while change > CORRUPTION_REST_TOLERANCE:
-            before = self.corruption.copy()
-            self.spread_corruption()
-            change = np.abs(self.corruption - before).max()
+            self.spread_corruption(growth, decay)
+            change = np.abs(self.corruption - self.corruption_next).max()
         self.corruption_2024 = self.member_corruption()
 
-    def spread_corruption(self) -> None:
-        """κ grows with flow and control where governance is weak, diffuses, and falls with
-        anti-corruption effort (MECHANICS)."""
+    def corruption_rates(self) -> tuple[np.ndarray, float]:
+        """κ grows with flow and control where governance is weak and falls with anti-corruption
+        effort (MECHANICS): the growth raster and the decay rate."""
         c = self.config.corruption
         control = (self.owner >= 0).astype(float)
         growth = c.growth * self.flow * control * (1 - c.governance)
-        decay = c.decay * self.config.mx.anticorruption
+        return growth, c.decay * self.config.mx.anticorruption
+
+    def spread_corruption(self, growth: np.ndarray, decay: float) -> None:
+        """One month of corruption: growth, decay and diffusion to the neighbours."""
+        c = self.config.corruption
         corruption_step(
             self.corruption, growth, decay, c.diffusion, self.grid.mexico, self.corruption_next
         )
@@ -565,7 +569,7 @@ class MxStabModel(mesa.Model):
             self.config.violence.contagion_beta,
             self.induced_expected,
         )
-        self.spread_corruption()
+        self.spread_corruption(*self.corruption_rates())
 
     # --- metrics ------------------------------------------------------------------------------
 
