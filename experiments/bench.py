@@ -281,6 +281,6 @@ def run_benchmarks(quick: bool) -> dict[str, float]:
         "step_ms_010": 1000 * step_010,
         "step_vs_kernel_025": step_025 / kernel_025,
         "app_step_redraw_ms_025": 1000 * step_and_redraw_seconds(model_025, 3 if quick else 15),
-        "first_step_s_cached": float(np.median([in_new_process(FIRST_STEP) for _ in range(3)])),
+        "first_step_s_cached": float(np.median([in_new_process(FIRST_STEP) for _ in range(5)])),
         "peak_rss_mb_010": in_new_process(PEAK_RSS),
     }

@@ -145,22 +145,35 @@ def basin_tracks(
     dist, pred, _ = csgraph.dijkstra(
         graph, indices=sources, min_only=True, return_predecessors=True
     )
+    last = nearest_sea_node(landing, node, dist, grid.shape)
     track = np.zeros((landing.size, zones))
-    zone_flat = zone.ravel()
-    for k, cell in enumerate(landing):
-        lr, lc = divmod(int(cell), cols)
-        best, last = np.inf, -1
-        for dr, dc in MOORE:
-            rr, cc = lr + dr, lc + dc
-            if 0 <= rr < rows and 0 <= cc < cols and node[rr * cols + cc] >= 0:
-                n = node[rr * cols + cc]
-                if dist[n] < best:
-                    best, last = dist[n], n
-        while last >= 0 and pred[last] >= 0:
-            prev = pred[last]
-            track[k, zone_flat[cells[last]]] += dist[last] - dist[prev]
-            last = prev
-    return track
+    zone_of_node = zone.ravel()[cells]
+    while True:
+        previous = np.where(last >= 0, pred[np.maximum(last, 0)], -1)
+        walking = np.flatnonzero(previous >= 0)
+        if walking.size == 0:
+            return track
+        here, there = last[walking], previous[walking]
+        track[walking, zone_of_node[here]] += dist[here] - dist[there]
+        last = np.where(previous >= 0, previous, -1)
+
+
+def nearest_sea_node(
+    landing: np.ndarray, node: np.ndarray, dist: np.ndarray, shape: tuple[int, int]
+) -> np.ndarray:
+    """Each landing's Moore neighbour in the basin's water closest to the entry (first in MOORE
+    order on a tie; -1 if none is reachable)."""
+    rows, cols = shape
+    r, c = np.divmod(landing, cols)
+    candidates = np.full((landing.size, len(MOORE)), -1)
+    for k, (dr, dc) in enumerate(MOORE):
+        rr, cc = r + dr, c + dc
+        inside = (rr >= 0) & (rr < rows) & (cc >= 0) & (cc < cols)
+        candidates[inside, k] = node[rr[inside] * cols + cc[inside]]
+    far = np.where(candidates >= 0, dist[np.maximum(candidates, 0)], np.inf)
+    best = far.argmin(axis=1)
+    chosen = candidates[np.arange(landing.size), best]
+    return np.where(np.isfinite(far.min(axis=1)), chosen, -1)
 
 
 def detection_probability(exposure: np.ndarray) -> np.ndarray:
