@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from mxstab.model.kernels import neighbour_sum, spread_to_neighbours
+from mxstab.model.kernels import moore_any, spread_to_neighbours
 
 if TYPE_CHECKING:
     from mxstab.model.model import MxStabModel
@@ -57,7 +57,7 @@ class Municipality(mesa.Agent):
         leaving = np.where(mexico, share * people, 0.0)
         north = leaving * p.north_share
         nearby = leaving - north
-        nearby[neighbour_sum(people, mexico) == 0] = 0.0  # no populated neighbour to go to
+        nearby[~moore_any(mexico & (people > 0))] = 0.0  # no populated neighbour to go to
         arrived = spread_to_neighbours(nearby, people, mexico, 1.0, model.arrivals)
         border = model.grid.border_us & (people > 0)
         arrived = arrived.copy()

@@ -33,7 +33,7 @@ DIFFUSION_BYTES_PER_CELL = (8 + 8 + 1 + 8) + (8 + 8 + 1 + 8)
 TRIAD_BYTES_PER_ELEMENT = 3 * 8
 
 
-def median_seconds(action, repeats: int) -> float:
+def median_seconds(action: Callable[[], object], repeats: int) -> float:
     return side_by_side({"action": action}, repeats)["action"]
 
 
@@ -90,6 +90,7 @@ def diffusion_step(f: dict, build: str = "") -> None:
 
 
 def diffusion_reference(f: dict) -> None:
+    """The numpy references of the same step."""
     spread_reference(f["excess"], f["population"], f["mask"], 0.3)
     corruption_reference(f["kappa"], f["growth"], 0.01, 0.1, f["mask"])
 
@@ -109,13 +110,12 @@ def roofline_and_diffusion(side: int, repeats: int) -> tuple[float, float, float
     return roofline, timed["kernel"], reference
 
 
-BUILDS = ("serial", "parallel")
-
-
 def parallel_speedup(shape: tuple[int, int], repeats: int) -> float:
     """Serial over parallel time of the diffusion step, thread pool forced on with every band."""
     f = diffusion_fields(shape)
-    builds = {build: lambda build=build: diffusion_step(f, build) for build in BUILDS}
+    builds = {
+        build: lambda build=build: diffusion_step(f, build) for build in ("serial", "parallel")
+    }
     for action in builds.values():
         action()
     timed = side_by_side(builds, repeats)
@@ -257,7 +257,7 @@ def run_benchmarks(quick: bool) -> dict[str, float]:
     kernel_025 = median_seconds(lambda: diffusion_step(production), 10 * repeats)
     shapes = {"025": model_025.grid.shape, "010": model_010.grid.shape, "big": (side, side)}
     agents = len(model_025.agents)
-    in_new_process(FIRST_STEP)
+    in_new_process(FIRST_STEP)  # fills numba's cache if a kernel changed: the figure is warm
     return {
         "roofline_gbs": roofline,
         "diffusion_fraction_of_roofline_2048": DIFFUSION_BYTES_PER_CELL

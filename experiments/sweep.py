@@ -171,13 +171,18 @@ def plan(spec: SweepSpec) -> list[RunPoint]:
     return runs
 
 
+def run_point_on_worker(point: RunPoint, out: str) -> dict[str, Any]:
+    """`run_point` on a Dask worker: one numba thread, as the sibling workers hold the cores."""
+    from mxstab.experiments.compare import one_thread_each
+
+    one_thread_each()
+    return run_point(point, out)
+
+
 def run_point(point: RunPoint, out: str) -> dict[str, Any]:
     """Run one point and write its Parquet (or its error); return a small summary."""
     runs = Path(out) / "runs"
     try:
-        import numba
-
-        numba.set_num_threads(1)
         config = load_scenario(point.scenario).config(point.overrides)
         national = run_model(config, point.seed, point.months, point.resolution).national
         national.insert(0, "run_id", point.run_id)
@@ -312,7 +317,7 @@ def execute(
     else:
         cluster = None
     with Client(cluster if cluster is not None else dask) as client:
-        futures = client.map(run_point, todo, out=str(out), pure=False)
+        futures = client.map(run_point_on_worker, todo, out=str(out), pure=False)
         for future in as_completed(futures):
             done(future.result())
     if cluster is not None:

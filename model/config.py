@@ -19,6 +19,7 @@ CALIBRATION_FILE = DATA_DIR / "calibration.toml"
 
 @cache
 def calibration() -> dict[str, Any]:
+    """model/data/calibration.toml, parsed once (shared: read it, do not change it)."""
     with open(CALIBRATION_FILE, "rb") as f:
         return tomllib.load(f)
 

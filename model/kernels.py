@@ -34,6 +34,15 @@ def neighbour_sum(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return sum(_shifted(masked, dr, dc) for dr, dc in MOORE)
 
 
+def moore_any(mask: np.ndarray) -> np.ndarray:
+    """Cells with at least one Moore neighbour in `mask`."""
+    rows, cols = mask.shape
+    padded = np.pad(mask, 1)
+    return np.logical_or.reduce(
+        [padded[1 + dr : 1 + dr + rows, 1 + dc : 1 + dc + cols] for dr, dc in MOORE]
+    )
+
+
 # --- the parallel plan: rows split into bands, each band one task -------------------------------
 
 BAND_MIN_ROWS = 16
@@ -55,11 +64,15 @@ def bands(rows: int, parallel: bool) -> int:
 
 
 class Banded:
-    """A loop over row bands compiled twice, serial and parallel; a call picks one by
-    `use_thread_pool` and appends the band count. numba's cache knows a function by its name, not
-    its options, so each build gets a name of its own (else one would load the other's code).
-    Division by zero is left to IEEE (`error_model="numpy"`): a branch per division would stop the
-    loops from vectorising, and every quotient that can divide by zero is masked out."""
+    """A loop over row bands compiled twice, serial and parallel; a call takes the row count from
+    its first argument, picks a build by `use_thread_pool` and appends the band count.
+
+    numba's cache knows a function by its name, not its options, so each build gets a name of its
+    own (else one would load the other's code). Division by zero is left to IEEE
+    (`error_model="numpy"`): a branch per division would stop the loops from vectorising, and every
+    quotient that can divide by zero is masked out. numba hoists a band's buffers out of the
+    parallel loop, so a thread reuses them from band to band: a band fills every ring slot before
+    it reads it."""
 
     def __init__(self, body: Callable) -> None:
         self.serial, self.parallel = (
@@ -67,57 +80,53 @@ class Banded:
             for parallel, suffix in ((False, "serial"), (True, "parallel"))
         )
 
-    def __call__(self, *arrays_then_scalars) -> None:
-        rows = arrays_then_scalars[0].shape[0]
+    def __call__(self, raster: np.ndarray, *rest: np.ndarray | float) -> None:
+        rows = raster.shape[0]
         parallel = use_thread_pool(rows)
         build = self.parallel if parallel else self.serial
-        build(*arrays_then_scalars, bands(rows, parallel))
+        build(raster, *rest, bands(rows, parallel))
 
 
 def _renamed(body: Callable, suffix: str) -> Callable:
+    """A copy of a plain module-level function (no defaults, no closure) under another name."""
     twin = types.FunctionType(body.__code__, body.__globals__, body.__name__)
     twin.__qualname__ = f"{body.__qualname__}_{suffix}"
     return twin
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
+def _ring_slot(ring, r, rows, cols):
+    """Ring slot of row r (rows kept modulo 3), its end columns zeroed; a row outside the raster
+    is all zeros. Returns the slot and whether row r is inside."""
+    slot = ring[(r + 3) % 3]
+    slot[0] = 0.0
+    slot[cols + 1] = 0.0
+    inside = 0 <= r < rows
+    if not inside:
+        slot[1 : cols + 1] = 0.0
+    return slot, inside
+
+
+@njit(inline="always")
 def _load_masked_row(values, mask, r, ring):
-    """Row r of `values`, zero where masked out, into ring slot r % 3 with a zero at each end (a
-    zero row outside the raster), so the neighbour sums below run without bounds tests."""
-    rows, cols = values.shape
-    slot = ring[(r + 3) % 3]
-    slot[0] = 0.0
-    slot[cols + 1] = 0.0
-    if r < 0 or r >= rows:
-        slot[1 : cols + 1] = 0.0
-        return
-    for c in range(cols):
-        value = values[r, c]
-        slot[c + 1] = value if mask[r, c] else 0.0
-
-
-@njit(cache=True, inline="always")
-def _load_mask_row(mask, r, ring):
-    """Row r of the mask as 1.0 / 0.0 into ring slot r % 3, padded like `_load_masked_row`."""
+    """Row r of `values`, zero where masked out, into its ring slot padded with a zero at each end,
+    so the neighbour sums below run without bounds tests (`values` = `mask` loads 1.0 / 0.0)."""
     rows, cols = mask.shape
-    slot = ring[(r + 3) % 3]
-    slot[0] = 0.0
-    slot[cols + 1] = 0.0
-    if r < 0 or r >= rows:
-        slot[1 : cols + 1] = 0.0
-        return
-    for c in range(cols):
-        slot[c + 1] = 1.0 if mask[r, c] else 0.0
+    slot, inside = _ring_slot(ring, r, rows, cols)
+    if inside:
+        for c in range(cols):
+            value = values[r, c]
+            slot[c + 1] = value if mask[r, c] else 0.0
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def _rows_around(ring, r):
     """The ring slots of rows r − 1, r and r + 1."""
     return ring[(r + 2) % 3], ring[r % 3], ring[(r + 1) % 3]
 
 
-@njit(cache=True, inline="always")
-def _neighbour_sum(above, here, below, c):
+@njit(inline="always")
+def _moore_sum(above, here, below, c):
     """Σ over the 8 Moore neighbours of column c, from padded rows, in MOORE order."""
     return (
         above[c]
@@ -131,7 +140,7 @@ def _neighbour_sum(above, here, below, c):
     )
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def _band_bounds(band, count, rows):
     """First and past-the-last row of band `band` of `count`."""
     return band * rows // count, (band + 1) * rows // count
@@ -167,22 +176,18 @@ def _spread_bands(excess, population, mask, beta, out, count):
         _load_masked_row(population, mask, first - 1, people)
         for s in range(first - 1, last + 1):
             _load_masked_row(population, mask, s + 1, people)
-            slot = share[(s + 3) % 3]
-            slot[0] = 0.0
-            slot[cols + 1] = 0.0
-            if s < 0 or s >= rows:
-                slot[1 : cols + 1] = 0.0
-            else:
+            slot, inside = _ring_slot(share, s, rows, cols)
+            if inside:
                 above, here, below = _rows_around(people, s + 3)
                 for c in range(cols):
-                    total = _neighbour_sum(above, here, below, c)
+                    total = _moore_sum(above, here, below, c)
                     share_of_each = excess[s, c] / total
                     slot[c + 1] = share_of_each if mask[s, c] & (total > 0.0) else 0.0
             r = s - 1
             if r >= first:
                 above, here, below = _rows_around(share, r + 3)
                 for c in range(cols):
-                    received = beta * population[r, c] * _neighbour_sum(above, here, below, c)
+                    received = beta * population[r, c] * _moore_sum(above, here, below, c)
                     out[r, c] = received if mask[r, c] else 0.0
 
 
@@ -192,7 +197,8 @@ spread_kernel = Banded(_spread_bands)
 def spread_to_neighbours(
     excess: np.ndarray, population: np.ndarray, mask: np.ndarray, beta: float, out: np.ndarray
 ) -> np.ndarray:
-    """Kernel form of `spread_reference`, writing into `out`."""
+    """Kernel form of `spread_reference`, writing into `out`, which must not be an input: a band
+    reads its neighbours' edge rows of `excess` while they write theirs."""
     spread_kernel(excess, population, mask, beta, out)
     return out
 
@@ -217,6 +223,8 @@ def corruption_reference(
 
 
 def _corruption_bands(corruption, growth, decay, diffusion, mask, out, count):
+    """One pass: a band keeps three rows of masked κ and three of the mask (for the neighbour
+    counts)."""
     rows, cols = corruption.shape
     for band in prange(count):
         first, last = _band_bounds(band, count, rows)
@@ -224,15 +232,15 @@ def _corruption_bands(corruption, growth, decay, diffusion, mask, out, count):
         inside = np.empty((3, cols + 2))
         for r in range(first - 1, first + 1):
             _load_masked_row(corruption, mask, r, kappa)
-            _load_mask_row(mask, r, inside)
+            _load_masked_row(mask, mask, r, inside)
         for r in range(first, last):
             _load_masked_row(corruption, mask, r + 1, kappa)
-            _load_mask_row(mask, r + 1, inside)
+            _load_masked_row(mask, mask, r + 1, inside)
             k_above, k_here, k_below = _rows_around(kappa, r + 3)
             m_above, m_here, m_below = _rows_around(inside, r + 3)
             for c in range(cols):
-                total = _neighbour_sum(k_above, k_here, k_below, c)
-                neighbours = _neighbour_sum(m_above, m_here, m_below, c)
+                total = _moore_sum(k_above, k_here, k_below, c)
+                neighbours = _moore_sum(m_above, m_here, m_below, c)
                 k = corruption[r, c]
                 mean = total / neighbours
                 mean = mean if neighbours > 0.0 else k
@@ -268,6 +276,7 @@ def poisson_counts_reference(uniform: np.ndarray, mean: np.ndarray) -> np.ndarra
 
 
 def _poisson_bands(mean, uniform, out, count):
+    """Each cell's count on its own (`mean` first: `Banded` takes the rows from it)."""
     rows, cols = mean.shape
     for band in prange(count):
         first, last = _band_bounds(band, count, rows)

@@ -19,7 +19,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from mxstab.model.grid import BBOX, Grid, haversine_km, load_grid
-from mxstab.model.kernels import MOORE
+from mxstab.model.kernels import MOORE, moore_any
 
 PACIFIC, CARIBBEAN = 1, 2  # grid basin codes (the Caribbean code covers the Gulf of Mexico)
 BASINS = {PACIFIC: "pacific", CARIBBEAN: "caribbean"}
@@ -94,15 +94,6 @@ def patrol_zones(grid: Grid) -> tuple[np.ndarray, np.ndarray]:
     return zone, (used % 3).astype(np.int64)
 
 
-def moore_any(mask: np.ndarray) -> np.ndarray:
-    """Cells with at least one Moore neighbour in `mask`."""
-    rows, cols = mask.shape
-    padded = np.pad(mask, 1)
-    return np.logical_or.reduce(
-        [padded[1 + dr : 1 + dr + rows, 1 + dc : 1 + dc + cols] for dr, dc in MOORE]
-    )
-
-
 def entry_cells(grid: Grid, basin: int) -> np.ndarray:
     """Flat indices where a basin's vessels enter the domain."""
     edge = np.zeros(grid.shape, bool)
@@ -155,7 +146,7 @@ def basin_tracks(
             return track
         here, there = last[walking], previous[walking]
         track[walking, zone_of_node[here]] += dist[here] - dist[there]
-        last = np.where(previous >= 0, previous, -1)
+        last = previous
 
 
 def nearest_sea_node(

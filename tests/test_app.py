@@ -160,7 +160,9 @@ def map_screenshot(page, attempts: int = 5) -> bytes:
     for _ in range(attempts - 1):
         try:
             return map_image(page).screenshot()
-        except Error:
+        except Error as error:
+            if "not attached" not in str(error):
+                raise
             time.sleep(1)
     return map_image(page).screenshot()
 

@@ -145,15 +145,21 @@ def test_bench_quick_runs_and_writes_its_figures(tmp_path):
     done = run_mxstab("bench", "--quick", "--json", str(out))
     assert done.returncode == 0, done.stderr
     figures = json.loads(out.read_text())
-    assert set(figures) >= {
+    assert set(figures) == {
         "roofline_gbs",
         "diffusion_fraction_of_roofline_2048",
         "diffusion_speedup_vs_numpy",
+        "diffusion_parallel_speedup_025",
+        "diffusion_parallel_speedup_010",
+        "diffusion_parallel_speedup_2048",
+        "diffusion_parallel_speedup_010_busy_core",
+        "diffusion_parallel_speedup_2048_busy_core",
         "route_speedup_vs_scipy",
         "step_per_agent_vs_epstein",
         "step_ms_025",
         "step_ms_010",
         "step_vs_kernel_025",
+        "app_step_redraw_ms_025",
         "first_step_s_cached",
         "peak_rss_mb_010",
     }

@@ -117,14 +117,15 @@ def test_results_do_not_depend_on_thread_count():
     threads = numba.config.NUMBA_NUM_THREADS
     if threads < 2:
         pytest.skip("one thread only: nothing to compare")
-    assert use_thread_pool(190) and not use_thread_pool(20)
     try:
         numba.set_num_threads(1)
         assert not use_thread_pool(190), "one thread: no pool"
         single = every_kernel(7, (190, 320), lambda k, *a: k(*a))
+        numba.set_num_threads(threads)
+        assert use_thread_pool(190) and not use_thread_pool(20)
+        many = every_kernel(7, (190, 320), lambda k, *a: k(*a))
     finally:
         numba.set_num_threads(threads)
-    many = every_kernel(7, (190, 320), lambda k, *a: k(*a))
     for a, b in zip(single, many, strict=True):
         np.testing.assert_array_equal(a, b)
 
