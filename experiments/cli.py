@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +30,16 @@ class MapLayer(StrEnum):
     population = "population"
     homicide_rate = "homicide_rate"
     cartel = "cartel"
+
+
+@contextmanager
+def refused(hint: str, *errors: type[Exception]) -> Iterator[None]:
+    """A bad value's error (of the given kinds) as a usage error naming the option: exit code 2 and
+    one line, no traceback."""
+    try:
+        yield
+    except errors as error:
+        raise typer.BadParameter(str(error).splitlines()[0], param_hint=hint) from None
 
 
 def resolution_option(value: float) -> float:
@@ -130,14 +142,10 @@ def run(
     from mxstab.experiments.scenario import load_scenario
     from mxstab.model.config import ConfigError, parse_assignments
 
-    try:
+    with refused("'--scenario'", ConfigError):
         chosen = load_scenario(scenario)
-    except ConfigError as error:
-        raise typer.BadParameter(str(error), param_hint="'--scenario'") from None
-    try:
+    with refused("'--set'", ConfigError):
         config = chosen.config(parse_assignments(overrides or []))
-    except ConfigError as error:
-        raise typer.BadParameter(str(error), param_hint="'--set'") from None
     columns = (
         "[progress.description]{task.description}",
         BarColumn(),
@@ -202,25 +210,19 @@ def compare(
     from mxstab.model.config import ConfigError, parse_assignments
 
     names = [n.strip() for n in scenarios.split(",") if n.strip()] or scenario_names()
-    try:
+    with refused("'--scenarios'", ConfigError):
         for name in names:
             load_scenario(name)
-    except ConfigError as error:
-        raise typer.BadParameter(str(error), param_hint="'--scenarios'") from None
-    try:
+    with refused("'--seeds'", ValueError):
         seed_list = parse_seeds(seeds)
         if adaptive_seeds:
             adaptive_list = parse_seeds(adaptive_seeds)
         else:
             adaptive_list = list(range(seed_list[0], seed_list[0] + 10 * len(seed_list)))
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="'--seeds'") from None
-    try:
+    with refused("'--set'", ConfigError):
         assignments = parse_assignments(overrides or [])
         for name in names:
             load_scenario(name).config(assignments)
-    except ConfigError as error:
-        raise typer.BadParameter(str(error), param_hint="'--set'") from None
     jobs = plan(names, seed_list, adaptive_list, months, assignments, out)
     started = time.perf_counter()
     columns = (
@@ -351,7 +353,7 @@ def sweep(
         return
     if out is None:
         raise typer.BadParameter("a sweep needs --out DIR", param_hint="'--out'")
-    try:
+    with refused("'sweep'", ConfigError, ValueError):
         if spec is not None:
             design = sweeps.load_spec(spec)
         else:
@@ -371,8 +373,6 @@ def sweep(
                 set={k: sweeps.parse_value(v) for k, v in assignments.items()},
             )
         points = sweeps.plan(design)
-    except (ConfigError, ValueError) as error:
-        raise typer.BadParameter(str(error).splitlines()[0], param_hint="'sweep'") from None
     sweeps.write_plan(design, points, out)
     todo = len(sweeps.pending(points, out))
     failures = 0
@@ -428,17 +428,13 @@ def sensitivity(
     from mxstab.experiments.sensitivity import sensitivity as run_sensitivity
     from mxstab.model.config import ConfigError
 
-    try:
+    with refused("'SPEC'", ConfigError, ValueError):
         design = sweeps.load_spec(spec)
         total = len(sweeps.pending(sweeps.plan(design), out))
-    except (ConfigError, ValueError) as error:
-        raise typer.BadParameter(str(error).splitlines()[0], param_hint="'SPEC'") from None
     with Progress(transient=True) as progress:
         task = progress.add_task(f"{total} runs", total=total)
-        try:
+        with refused("'SPEC'", ConfigError):
             files = run_sensitivity(design, out, workers, on_done=lambda _: progress.advance(task))
-        except ConfigError as error:
-            raise typer.BadParameter(str(error), param_hint="'SPEC'") from None
     import pandas as pd
 
     print(pd.read_csv(files[0]).to_string(index=False))
@@ -455,10 +451,8 @@ def reproduce(
     from mxstab.experiments.reproduce import reproduce as run_study
     from mxstab.model.config import ConfigError
 
-    try:
+    with refused("'SPEC'", ConfigError, OSError):
         load_study(spec)
-    except (ConfigError, OSError) as error:
-        raise typer.BadParameter(str(error), param_hint="'SPEC'") from None
     files = run_study(spec, out)
     print(f"wrote {len(files)} files in {out}; manifest: {files[-1]}")
 
@@ -469,10 +463,8 @@ def sweep_status(folder: Annotated[Path, typer.Argument(help="a sweep folder")])
     from mxstab.experiments import sweep as sweeps
     from mxstab.model.config import ConfigError
 
-    try:
+    with refused("'FOLDER'", ConfigError):
         state = sweeps.status(folder)
-    except ConfigError as error:
-        raise typer.BadParameter(str(error), param_hint="'FOLDER'") from None
     for kind, ids in state.items():
         print(f"{kind}: {len(ids)}")
     for run in state["failed"]:
@@ -489,10 +481,8 @@ def collect(
     from mxstab.experiments import sweep as sweeps
     from mxstab.model.config import ConfigError
 
-    try:
+    with refused("'FOLDER'", ConfigError):
         rows = sweeps.collect(folder, out)
-    except ConfigError as error:
-        raise typer.BadParameter(str(error), param_hint="'FOLDER'") from None
     print(f"wrote {out}: {rows} rows")
 
 

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from mxstab.experiments import validation
 from mxstab.experiments.compare import compare, plan
 from mxstab.experiments.run import git_revision, parse_seeds, versions
 from mxstab.experiments.scenario import scenario_names
 from mxstab.experiments.sweep import model_version
-from mxstab.model.config import ConfigError
+from mxstab.model.config import load_spec_file
 from mxstab.model.io import write_atomic
 
 
@@ -55,15 +54,7 @@ class Study(BaseModel):
 
 
 def load_study(path: Path) -> Study:
-    try:
-        return Study.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path.name}: {error}") from None
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-        )
-        raise ConfigError(f"{path.name}: {problems}") from None
+    return load_spec_file(path, Study)
 
 
 def digest(path: Path) -> str:

@@ -7,12 +7,11 @@ value is refused with the field and its range named.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mxstab.model.config import Config, ConfigError
+from mxstab.model.config import Config, ConfigError, read_toml
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 ORDER = (
@@ -52,10 +51,7 @@ def load_scenario(name: str) -> Scenario:
     if not path.is_file():
         allowed = ", ".join(scenario_names())
         raise ConfigError(f"unknown scenario {name!r} (allowed: {allowed})")
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path.name}: {error}") from None
+    table = read_toml(path)
     description = table.pop("description", "")
     overrides = {}
     for section, fields in table.items():

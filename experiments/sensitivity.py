@@ -32,6 +32,13 @@ OUTPUTS = {
 }
 
 
+INDICES = {
+    "morris": ("mu_star", "mu_star_conf", "sigma"),
+    "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
+}
+"""The columns each design's analysis reports per parameter, with SALib's names."""
+
+
 def point_outputs(spec: sweeps.SweepSpec, points: list[sweeps.RunPoint], out: Path):
     """(X, {output: Y}) with one row per design point, outputs averaged over seeds."""
     names = list(spec.bounds)
@@ -60,29 +67,11 @@ def analyse(spec: sweeps.SweepSpec, out: Path) -> pd.DataFrame:
     for output, values in y.items():
         if spec.design == "morris":
             result = morris.analyze(problem, x, values, num_levels=4, seed=spec.design_seed)
-            for i, name in enumerate(names):
-                rows.append(
-                    {
-                        "output": output,
-                        "parameter": name,
-                        "mu_star": result["mu_star"][i],
-                        "mu_star_conf": result["mu_star_conf"][i],
-                        "sigma": result["sigma"][i],
-                    }
-                )
         else:
             result = sobol.analyze(problem, values, calc_second_order=False, seed=spec.design_seed)
-            for i, name in enumerate(names):
-                rows.append(
-                    {
-                        "output": output,
-                        "parameter": name,
-                        "S1": result["S1"][i],
-                        "S1_conf": result["S1_conf"][i],
-                        "ST": result["ST"][i],
-                        "ST_conf": result["ST_conf"][i],
-                    }
-                )
+        for i, name in enumerate(names):
+            indices = {column: result[column][i] for column in INDICES[spec.design]}
+            rows.append({"output": output, "parameter": name, **indices})
     return pd.DataFrame(rows)
 
 

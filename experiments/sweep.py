@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import tomllib
 import traceback
 from dataclasses import dataclass
 from importlib import metadata
@@ -20,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mxstab.experiments.run import parse_seeds, run_model
 from mxstab.experiments.scenario import load_scenario
-from mxstab.model.config import CALIBRATION_FILE, ConfigError, field_table
+from mxstab.model.config import CALIBRATION_FILE, ConfigError, field_table, load_spec_file
 from mxstab.model.io import write_atomic
 
 DESIGNS = ("grid", "lhs", "morris", "sobol")
@@ -84,16 +83,7 @@ class RunPoint:
 
 def load_spec(path: Path) -> SweepSpec:
     """Parse (never execute) a TOML spec; errors name the field."""
-    try:
-        return SweepSpec.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path.name}: {error}") from None
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}, got {e.get('input')!r}"
-            for e in error.errors()
-        )
-        raise ConfigError(f"{path.name}: {problems}") from None
+    return load_spec_file(path, SweepSpec)
 
 
 def model_version() -> str:

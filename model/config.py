@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -660,6 +661,22 @@ def describe(error: ValidationError) -> str:
             allowed = f" (allowed {row['min']} to {row['max']} {row['unit']}".rstrip() + ")"
         lines.append(f"{name}: {problem['msg']}{allowed}, got {problem.get('input')!r}")
     return "; ".join(lines)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's tables, parsed (never executed); a syntax error names the file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path.name}: {error}") from None
+
+
+def load_spec_file[Spec: BaseModel](path: Path, schema: type[Spec]) -> Spec:
+    """A spec file checked against its schema; each problem names its field and the value given."""
+    try:
+        return schema.model_validate(read_toml(path))
+    except ValidationError as error:
+        raise ConfigError(f"{path.name}: {describe(error)}") from None
 
 
 def parse_assignments(assignments: list[str]) -> dict[str, str]:
