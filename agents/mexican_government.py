@@ -1,21 +1,37 @@
-"""MexicanGovernment: its cooperation with the US, its consent to US operations, and the state of
-the relationship.
+"""MexicanGovernment: its enforcement (arrests, leader captures, the National Guard), its
+cooperation with the US, its consent to US operations, and the state of the relationship.
 
 A transfer moves already-jailed figures to the US: it counts as cooperation (relations, and the
-effort the US perceives), never as a leader removal (MECHANICS). Relations fall each month with
-the effective tariff (rate × the share of imports tariffed) and with unconsented force on Mexican
-soil (the sovereignty response), rise with figures transferred, and relax back toward their
-start. Cooperation actually given is the granted share scaled by relations over their start
-(sovereignty) plus leverage under a tariff, within [0, 1].
+effort the US perceives), never as a leader removal. Relations follow `rules.relations`; arrests
+`rules.arrests`; leader captures `rules.leadership`; the Guard `rules.guard`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mesa
+import numpy as np
+
+from mxstab.model.rules import relations
+from mxstab.model.rules.arrests import arrest_pressure, member_corruption
+from mxstab.model.rules.force import ForceMonth
+from mxstab.model.rules.guard import guard_clashes
+from mxstab.model.rules.leadership import leaders_captured
+
+TRANSFER_BATCHES_PER_YEAR = 2
+
+
+@dataclass
+class GuardMonth:
+    """The Guard's clashes this month: expected deaths per cell, members killed per group."""
+
+    expected: np.ndarray
+    killed: np.ndarray
 
 
 class MexicanGovernment(mesa.Agent):
-    """Holds Mexico's cooperation record and the relations index."""
+    """Holds Mexico's enforcement, its cooperation record and the relations index."""
 
     def __init__(self, model: mesa.Model) -> None:
         super().__init__(model)
@@ -24,46 +40,120 @@ class MexicanGovernment(mesa.Agent):
         self.relations = model.config.relations.start
         self.unconsented_operations = 0
 
+    # --- enforcement --------------------------------------------------------------------------
+
+    def note_arrest_baseline(self) -> None:
+        """κ̄ of January 2024, against which arrests are measured (1 at the 2024 baseline)."""
+        self.corruption_2024 = self.corruption_faced()
+
+    def corruption_faced(self) -> float:
+        cartels = self.model.cartels
+        corruption = self.model.municipalities.corruption
+        return member_corruption(cartels.owner, corruption, cartels.members)
+
+    def arrest_pressure(self) -> float:
+        """m_t of the membership equation (1 when the model is not spatial: the published fit)."""
+        config = self.model.config
+        if not config.membership.spatial:
+            return 1.0
+        return arrest_pressure(
+            config.mx.investigation,
+            config.enforcement.intel_arrest_gain,
+            self.model.us.intel_sharing,
+            self.corruption_faced(),
+            self.corruption_2024,
+        )
+
+    def hunt_leaders(self) -> list[int]:
+        """From `policy.start`, the groups whose leader is captured this month."""
+        model = self.model
+        if not model.policy_active:
+            return []
+        cartels, config = model.cartels, model.config
+        targets = cartels.members >= config.enforcement.target_members
+        candidates = np.flatnonzero(cartels.named & cartels.active & targets)
+        uniform = model.streams["leadership"].random(cartels.named.size)
+        corruption = model.municipalities.corruption[model.grid.mexico]
+        return leaders_captured(
+            candidates,
+            uniform,
+            config.enforcement,
+            float(corruption.mean()),
+            config.mx.investigation,
+            model.us.intel_sharing,
+            config.mx.kingpin_targeting,
+        )
+
+    def deploy_guard(self) -> GuardMonth:
+        """The National Guard in the most violent cells, above its 2024 deployment."""
+        model = self.model
+        cartels = model.cartels
+        expected, killed = guard_clashes(
+            model.config.mx.national_guard,
+            model.municipalities.smoothed_rate,
+            model.grid.mexico,
+            cartels.owner,
+            cartels.strength(),
+            cartels.members.size,
+            model.config.enforcement,
+        )
+        return GuardMonth(expected, killed)
+
+    # --- the relationship ---------------------------------------------------------------------
+
     def transfer(self, count: int, month: int) -> None:
         self.transfers_this_month += count
         self.transfer_log.append((month, count))
+
+    def transferred_since(self, month: int) -> int:
+        """Figures transferred after `month`."""
+        return sum(count for when, count in self.transfer_log if when > month)
 
     def batch_transfer(self) -> None:
         """A scenario's transfers, in two batches a year from `policy.start`."""
         model = self.model
         per_year = model.config.mx.transfers_per_year
-        if per_year and (model.month - model.config.policy.start) % 6 == 0:
-            self.transfer(per_year // 2, model.month)
+        months_between = 12 // TRANSFER_BATCHES_PER_YEAR
+        if per_year and (model.month - model.config.policy.start) % months_between == 0:
+            self.transfer(per_year // TRANSFER_BATCHES_PER_YEAR, model.month)
 
     def consents(self) -> bool:
         """Whether Mexico consents to US force on its soil this month."""
-        rule = self.model.config.mx.consent
-        return rule == "always" or (rule == "by_relations" and self.relations >= 0.5)
+        return relations.consents(self.model.config.mx.consent, self.relations)
+
+    def respond_to(self, force: ForceMonth) -> bool:
+        """Note this month's US operations; unconsented ones are remembered for the sovereignty
+        response. Returns whether Mexico consented."""
+        consent = self.consents()
+        if not consent:
+            self.unconsented_operations += force.operations
+        return consent
 
     @property
     def cooperation(self) -> float:
-        us = self.model.us
-        tariffed = us.tariff_rate * (1 - us.usmca_exempt_share)
-        granted = (
-            self.model.config.mx.cooperation * self.relations / self.model.config.relations.start
+        """The share of US requests granted: the lever scaled by relations over their start
+        (sovereignty), plus leverage under a tariff, within [0, 1]."""
+        config = self.model.config
+        return relations.cooperation_given(
+            config.mx.cooperation,
+            self.relations,
+            config.relations.start,
+            self.model.us.effective_tariff,
         )
-        return min(max(granted + tariffed, 0.0), 1.0)
 
     def weigh_relations(self) -> None:
         """This month's change of relations, from what both governments did."""
-        model = self.model
-        r = model.config.relations
-        us = model.us
-        effective_tariff = us.tariff_rate * (1 - us.usmca_exempt_share)
-        change = (
-            r.recovery * (r.start - self.relations)
-            - r.tariff_cost * effective_tariff
-            + r.transfer_gain * self.transfers_this_month
-            - model.config.force.sovereignty_cost * (self.unconsented_operations > 0)
+        config = self.model.config
+        self.relations = relations.weighed(
+            self.relations,
+            config.relations,
+            self.model.us.effective_tariff,
+            self.transfers_this_month,
+            self.unconsented_operations > 0,
+            config.force.sovereignty_cost,
         )
-        self.relations = min(max(self.relations + change, 0.0), 1.0)
         self.unconsented_operations = 0
 
-    def end_month(self) -> None:
+    def close_month(self) -> None:
         """After the month is measured: the next month's transfers start from zero."""
         self.transfers_this_month = 0

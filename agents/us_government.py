@@ -1,45 +1,32 @@
 """USGovernment: the three dials of US posture, its instruments, and the adaptive agent.
 
 Before `policy.start` the dials follow the record; from it a scenario fixes them, or (with
-`us.adaptive`) the agent sets them each month (MECHANICS): pressure Π = mandate + w_f·overdose
-deaths over 2023's + w_m·people heading to the border over 2024's + w_e·election closeness +
-w_s·news shocks − w_x·(transfers of the last 12 months / 100 + the cooperation Mexico gives).
-Each dial moves at most one level a month: the options are the current level and its
-neighbours, scored U = Π·toughness − cost − switch cost, drawn from a logit, so escalation is a
-distribution. The weights are drawn once per
-run within ±`us_agent.weight_spread` of the config's, so results span their plausible range.
+`us.adaptive`) the agent sets them each month by the rule in `rules.us_policy`. The weights of its
+pressure are drawn once per run within ±`us_agent.weight_spread` of the config's, so results span
+their plausible range. The US also runs the force on Mexican soil the escalation dial allows
+(`rules.force`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
-import numpy as np
 
-from mxstab.model.history import overdose_deaths, overdose_series
-
-if TYPE_CHECKING:
-    from mxstab.model.config import US
-    from mxstab.model.model import MxStabModel
+from mxstab.model.config import US
+from mxstab.model.rules.force import ForceMonth, apply_force
+from mxstab.model.rules.tariffs import effective_tariff
+from mxstab.model.rules.us_policy import PRESSURE_WEIGHTS, Signals, choose_level, pressure
+from mxstab.model.world.record import overdose_deaths, overdose_series
 
 MARITIME_POSTURES = ("none", "interdiction", "strikes")
 TARIFF_LEVELS = (0.0, 0.25, 0.5)
 US_ELECTIONS = (10, 34, 58, 82, 106)  # November 2024, 2026, 2028, 2030, 2032
-PRESSURE_WEIGHTS = (
-    "mandate",
-    "overdose_weight",
-    "migration_weight",
-    "election_weight",
-    "news_weight",
-    "effort_weight",
-)
+ESCALATION_LEVELS = 3
 
 
 class USGovernment(mesa.Agent):
     """Holds the dials read by the rest of the model each month."""
 
-    def __init__(self, model: MxStabModel) -> None:
+    def __init__(self, model: mesa.Model) -> None:
         super().__init__(model)
         self.tariff_rate = 0.0
         self.usmca_exempt_share = 0.0
@@ -53,6 +40,14 @@ class USGovernment(mesa.Agent):
         self.news_level = 0.0
         self.pressure = 0.0
         self.weights: dict[str, float] = {}
+
+    @property
+    def effective_tariff(self) -> float:
+        return effective_tariff(self.tariff_rate, self.usmca_exempt_share)
+
+    def lethality(self) -> float:
+        """The share of conflict deaths the southbound gun flow still allows."""
+        return 1 - self.model.config.enforcement.gun_lethality * self.gun_interdiction
 
     def set_dial(self, kind: str, value: float) -> None:
         """Apply a recorded change of posture."""
@@ -92,74 +87,93 @@ class USGovernment(mesa.Agent):
             self.maritime_posture = us.maritime_posture
             self.escalation_level = us.escalation_level
 
-    def sense_pressure(self) -> float:
-        """Π for this month from what the US government sees."""
-        model, w = self.model, self.weights
-        last_known = overdose_series()[-1][0]
-        deaths = overdose_deaths(model.month)
-        if model.month > last_known:
-            deaths *= model.fentanyl_to_us / model.fentanyl_2024
-        to_vote = min(e - model.month for e in US_ELECTIONS if e >= model.month)
-        transfers = sum(
-            count for month, count in model.mexico.transfer_log if month > model.month - 12
+    def signals(self) -> Signals:
+        """What the US government sees this month: overdose deaths (the latest released figure,
+        projected with the fentanyl reaching the US past the record), people heading to the
+        border, the next federal election, the news, and Mexico's effort."""
+        model = self.model
+        month = model.month
+        deaths = overdose_deaths(month)
+        if month > overdose_series()[-1][0]:
+            deaths *= model.traffickers.fentanyl_to_us / model.traffickers.fentanyl_2024
+        people = model.municipalities
+        return Signals(
+            overdose_deaths=deaths,
+            overdose_2023=overdose_series()[0][1],
+            heading_north=people.heading_north,
+            heading_north_2024=people.heading_north_2024,
+            months_to_vote=min(e - month for e in US_ELECTIONS if e >= month),
+            news=self.news_level,
+            transfers_12_months=model.mexico.transferred_since(month - 12),
+            cooperation=model.mexico.cooperation,
         )
-        self.pressure = (
-            w["mandate"]
-            + w["overdose_weight"] * deaths / overdose_series()[0][1]
-            + w["migration_weight"] * model.heading_north / max(model.heading_north_2024, 1e-9)
-            + w["election_weight"] * max(0.0, 1 - to_vote / 12)
-            + w["news_weight"] * self.news_level
-            - w["effort_weight"] * (transfers / 100 + model.mexico.cooperation)
-        )
-        return self.pressure
 
     def decide(self) -> None:
         """Move each dial at most one level, by a logit over U = Π·toughness − cost − switch."""
         agent = self.model.config.us_agent
-        pressure = self.sense_pressure()
+        self.pressure = pressure(self.weights, self.signals())
         cover = 1 - agent.legal_cover * self.designation
         relations = self.model.mexico.relations
-        tariffed = 1 - self.usmca_exempt_share
         rng = self.model.streams["us_choices"]
-        dials = (
-            (
-                "tariff",
-                TARIFF_LEVELS.index(self.tariff_level()),
-                len(TARIFF_LEVELS) - 1,
-                lambda k: agent.tariff_cost * (TARIFF_LEVELS[k] * tariffed) ** 2,
-            ),
-            (
-                "maritime",
-                self.maritime_posture,
-                2,
-                lambda k: agent.maritime_cost * max(k - 1, 0) * cover,
-            ),
-            (
-                "escalation",
-                self.escalation_level,
-                3,
-                lambda k: (agent.force_cost + agent.relations_cost * relations) * k * cover,
-            ),
-        )
-        for name, current, top, cost in dials:
-            options = np.arange(max(current - 1, 0), min(current + 1, top) + 1)
-            utility = np.array(
-                [pressure * k / top - cost(k) - agent.switch_cost * (k != current) for k in options]
+
+        def tariff_cost(k: int) -> float:
+            return (
+                agent.tariff_cost * effective_tariff(TARIFF_LEVELS[k], self.usmca_exempt_share) ** 2
             )
-            odds = np.exp((utility - utility.max()) / agent.temperature)
-            pick = np.searchsorted(np.cumsum(odds / odds.sum()), rng.random())
-            choice = int(options[min(pick, options.size - 1)])
-            if name == "tariff":
-                self.tariff_rate = TARIFF_LEVELS[min(choice, top)]
-            elif name == "maritime":
-                self.maritime_posture = choice
-            else:
-                self.escalation_level = choice
+
+        def maritime_cost(k: int) -> float:
+            return agent.maritime_cost * max(k - 1, 0) * cover
+
+        def force_cost(k: int) -> float:
+            return (agent.force_cost + agent.relations_cost * relations) * k * cover
+
+        tariff = choose_level(
+            TARIFF_LEVELS.index(self.tariff_level()),
+            len(TARIFF_LEVELS) - 1,
+            tariff_cost,
+            self.pressure,
+            agent,
+            rng.random(),
+        )
+        self.tariff_rate = TARIFF_LEVELS[tariff]
+        self.maritime_posture = choose_level(
+            self.maritime_posture,
+            len(MARITIME_POSTURES) - 1,
+            maritime_cost,
+            self.pressure,
+            agent,
+            rng.random(),
+        )
+        self.escalation_level = choose_level(
+            self.escalation_level,
+            ESCALATION_LEVELS,
+            force_cost,
+            self.pressure,
+            agent,
+            rng.random(),
+        )
 
     def tariff_level(self) -> float:
         """The tariff level nearest the current rate."""
         return min(TARIFF_LEVELS, key=lambda level: abs(level - self.tariff_rate))
 
-    def end_month(self) -> None:
+    def use_force(self) -> ForceMonth:
+        """This month's operations on Mexican soil at the escalation level."""
+        model = self.model
+        cartels, places = model.cartels, model.municipalities
+        return apply_force(
+            self.escalation_level,
+            cartels.owner,
+            cartels.named,
+            cartels.members,
+            model.traffickers.lab_capacity,
+            places.corruption,
+            places.smoothed_rate,
+            model.config.force,
+            model.config.enforcement.leak,
+            model.streams["force"],
+        )
+
+    def forget_news(self) -> None:
         """News fades: a shock's weight halves each month."""
         self.news_level *= 0.5

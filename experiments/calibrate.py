@@ -1,5 +1,5 @@
-"""Fit the parameters MECHANICS marks "calibrate" and write them, with target and source, to
-`model/data/calibration.toml`, which the config reads its defaults from.
+"""Fit the calibrated parameters (docs/ODD.md marks each) and write them, with target and source,
+to `model/data/calibration.toml`, which the config reads its defaults from.
 
 Fitted so far (the model's other calibrated parameters join as their mechanisms land):
 - membership.rivalry_scale: conflict deaths of 92 per week at 175,000 members (closed form);
@@ -8,10 +8,10 @@ Fitted so far (the model's other calibrated parameters join as their mechanisms 
 - leadership.splinter_rivalry: averaged over leader removals (each named organisation, the
   targets of the kingpin strategy those studies measure; two seeds), homicides in the cells it
   held and their neighbours over months 1–12 rise by +36.5% (Calderón et al. 2015) against the
-  same-seed run without it. MECHANICS gives +25% to +100% (Lindo & Padilla-Romo 2018: about
-  +80%) with the national change under +10%; fitted to +58% (the two studies' mean) the national
-  change reaches +9.8% and the recorded Sinaloa split moves it +13%, so the lower estimate is
-  the one both constraints admit;
+  same-seed run without it. The literature spans +25% to +100% (Lindo & Padilla-Romo 2018:
+  about +80%), and the national change should stay under +10%; fitted to +58% (the two
+  studies' mean) the national change reaches +9.8% and the recorded Sinaloa split moves it
+  +13%, so the lower estimate is the one both constraints admit;
 - sea.sweep_width_km: US seizures (Coast Guard and Navy under interdiction) of 76 t of cocaine a
   year at the 2024 deployment, the Coast Guard's yearly average (expected value, closed form:
   exposure is linear in the sweep width);
@@ -28,13 +28,13 @@ import numpy as np
 from scipy.ndimage import binary_dilation
 from scipy.optimize import brentq, minimize
 
-from mxstab.agents.naval_unit import FORCES, US_FORCES
-from mxstab.agents.vessel import detection_odds, expected_bound, launch_means
 from mxstab.model.config import CALIBRATION_FILE, Config, Membership, field_table
-from mxstab.model.groups import initial_groups
 from mxstab.model.io import write_atomic
-from mxstab.model.membership import PublishedCheck, published_check
 from mxstab.model.model import MxStabModel
+from mxstab.model.rules.detection import detection_probability, exposure
+from mxstab.model.rules.interdiction import FORCES, US_FORCES
+from mxstab.model.rules.membership import PublishedCheck, published_check
+from mxstab.model.world.organisations import initial_groups
 
 SOURCE = "Prieto-Curiel, Campedelli & Hope (2023), Science 381:1312"
 KINGPIN_SOURCE = (
@@ -73,11 +73,8 @@ class Fitted:
 
 def check_membership(config: Membership) -> PublishedCheck:
     """The published figures for one membership config, from its 2022 start."""
-    groups = initial_groups(config, config.members_2022)
-    c = config
-    return published_check(
-        groups.members, groups.rivalry, c.rho, c.eta, c.theta, c.omega, c.substeps
-    )
+    groups = initial_groups(config)
+    return published_check(groups.members, groups.rivalry, config)
 
 
 def scaled_for_conflict(config: Membership) -> Membership:
@@ -161,24 +158,24 @@ def removal_effect(config: Config, seeds: tuple[int, ...] = REMOVAL_SEEDS) -> tu
     local_changes, national_changes = [], []
     for seed in seeds:
         base = MxStabModel(config, seed=seed)
-        sample = np.flatnonzero(base.groups.named)
+        sample = np.flatnonzero(base.cartels.named)
         base_months = []
         for _ in range(REMOVAL_MONTHS + 1):
             base.step()
-            base_months.append(base.homicides.copy())
+            base_months.append(base.municipalities.homicides.copy())
         base_after = np.sum(base_months[1:], axis=0)
         for group in sample:
             model = MxStabModel(config, seed=seed)
             model.step()
-            held = model.owner == group
+            held = model.cartels.owner == group
             if not held.any():
                 continue
             ground = binary_dilation(held, np.ones((3, 3), bool)) & model.grid.mexico
-            model.remove_leader(group)
+            model.remove_leaders([group])
             after = np.zeros(model.grid.shape)
             for _ in range(REMOVAL_MONTHS):
                 model.step()
-                after += model.homicides
+                after += model.municipalities.homicides
             local_changes.append(after[ground].sum() / base_after[ground].sum() - 1)
             national_changes.append(after.sum() / base_after.sum() - 1)
     return float(np.mean(local_changes)), float(np.mean(national_changes))
@@ -214,17 +211,18 @@ def us_seized_tons_per_year(config: Config) -> float:
     for seed in MARITIME_SEEDS:
         model = MxStabModel(config, seed=seed)
         lanes = model.lanes
-        odds = detection_odds(model, np.arange(lanes.landing_cell.size))
+        search_rates = model.navy.search_rates()
+        odds = exposure(lanes.track_km, config.sea.vessel_speed_kmh, search_rates)
         total = odds.sum(axis=1)
-        caught = -np.expm1(-total)
+        caught = detection_probability(total)
         seized = np.zeros_like(total)
         for force in US_FORCES:
             f = FORCES.index(force)
             share = np.divide(odds[:, f], total, out=np.zeros_like(total), where=total > 0)
-            stop = np.argmax(lanes.track_km * model.search_rates[f], axis=1)
+            stop = np.argmax(lanes.track_km * search_rates[f], axis=1)
             kept = 1 - config.enforcement.flee_share * lanes.zone_mexican[stop]
             seized += caught * share * kept
-        bound = expected_bound(model)
+        bound = model.traffickers.expected_bound()
         tons.append(12 * (bound * seized).sum() * config.sea.vessel_load_tons)
     return float(np.mean(tons))
 
@@ -252,7 +250,7 @@ def launch_falls(config: Config) -> np.ndarray:
         model = MxStabModel(config, seed=seed)
         means = []
         for _ in range(max(DURING_STRIKES) + 1):
-            means.append(launch_means(model))
+            means.append(model.traffickers.launch_means())
             model.step()
         means = np.array(means)
         falls.append(1 - means[list(DURING_STRIKES)].mean(0) / means[list(BEFORE_STRIKES)].mean(0))

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mxstab.model.grid import check_resolution
+from mxstab.model.world.grid import check_resolution
 
 app = typer.Typer(
     help="mxstab: an agent-based model of regional stability in Mexico.",
@@ -42,6 +42,19 @@ def refused(hint: str, *errors: type[Exception]) -> Iterator[None]:
         raise typer.BadParameter(str(error).splitlines()[0], param_hint=hint) from None
 
 
+def progress_bar():
+    """The bar every long command shows: what it does, the bar, done of total, time left."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    )
+
+
 def resolution_option(value: float) -> float:
     try:
         return check_resolution(value)
@@ -66,7 +79,7 @@ def info(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """The world at one resolution: per state cells, area, population, 2023 homicides; points."""
-    from mxstab.model.world import world_summary
+    from mxstab.model.world.summary import world_summary
 
     summary = world_summary(resolution)
     if as_json:
@@ -136,23 +149,15 @@ def run(
     ] = None,
 ) -> None:
     """Run one scenario and write national.parquet, states.parquet, manifest.json and maps."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
     from mxstab.experiments.run import run_model, write_run
-    from mxstab.experiments.scenario import load_scenario
     from mxstab.model.config import ConfigError, parse_assignments
+    from mxstab.model.scenarios import load_scenario
 
     with refused("'--scenario'", ConfigError):
         chosen = load_scenario(scenario)
     with refused("'--set'", ConfigError):
         config = chosen.config(parse_assignments(overrides or []))
-    columns = (
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, transient=True) as progress:
+    with progress_bar() as progress:
         task = progress.add_task(f"{scenario}, seed {seed}", total=months)
         result = run_model(
             config, seed, months, resolution, on_month=lambda _: progress.advance(task)
@@ -201,13 +206,11 @@ def compare(
     """Run scenarios over paired seeds; print the table; write summary.csv and report.html."""
     import time
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
     from mxstab.experiments.compare import compare as run_comparison
     from mxstab.experiments.compare import plan
     from mxstab.experiments.run import parse_seeds
-    from mxstab.experiments.scenario import load_scenario, scenario_names
     from mxstab.model.config import ConfigError, parse_assignments
+    from mxstab.model.scenarios import load_scenario, scenario_names
 
     names = [n.strip() for n in scenarios.split(",") if n.strip()] or scenario_names()
     with refused("'--scenarios'", ConfigError):
@@ -225,15 +228,9 @@ def compare(
             load_scenario(name).config(assignments)
     jobs = plan(names, seed_list, adaptive_list, months, assignments, out)
     started = time.perf_counter()
-    columns = (
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, transient=True) as progress:
+    with progress_bar() as progress:
         task = progress.add_task(f"{len(jobs)} runs", total=len(jobs))
-        result = run_comparison(jobs, workers, out, on_done=lambda: progress.advance(task))
+        result = run_comparison(jobs, workers, out, on_done=lambda _: progress.advance(task))
     table = Table(title=f"{months} months, last-year figures: mean [90% interval]; Δ vs baseline")
     shown = {
         "homicide_rate": "homicides /100k",
@@ -341,8 +338,6 @@ def sweep(
     dry_run: Annotated[bool, typer.Option(help="with --slurm: print the job script only")] = False,
 ) -> None:
     """Run a design of parameter values × seeds; resumable, one Parquet file per run."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
     from mxstab.experiments import sweep as sweeps
     from mxstab.model.config import ConfigError, parse_assignments
 
@@ -376,13 +371,7 @@ def sweep(
     sweeps.write_plan(design, points, out)
     todo = len(sweeps.pending(points, out))
     failures = 0
-    columns = (
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, transient=True) as progress:
+    with progress_bar() as progress:
         task = progress.add_task(f"{todo} of {len(points)} runs to do", total=todo)
 
         def on_done(summary: dict) -> None:
@@ -422,8 +411,6 @@ def sensitivity(
     workers: Annotated[int, typer.Option(min=1, max=1024, help="processes")] = os.cpu_count() or 1,
 ) -> None:
     """Morris (μ*, σ) or Sobol (S1, ST) indices of the spec's outputs, with a plot."""
-    from rich.progress import Progress
-
     from mxstab.experiments import sweep as sweeps
     from mxstab.experiments.sensitivity import sensitivity as run_sensitivity
     from mxstab.model.config import ConfigError
@@ -431,7 +418,7 @@ def sensitivity(
     with refused("'SPEC'", ConfigError, ValueError):
         design = sweeps.load_spec(spec)
         total = len(sweeps.pending(sweeps.plan(design), out))
-    with Progress(transient=True) as progress:
+    with progress_bar() as progress:
         task = progress.add_task(f"{total} runs", total=total)
         with refused("'SPEC'", ConfigError):
             files = run_sensitivity(design, out, workers, on_done=lambda _: progress.advance(task))
@@ -489,7 +476,7 @@ def collect(
 @app.command()
 def scenarios() -> None:
     """List the named scenarios with a one-line description each."""
-    from mxstab.experiments.scenario import load_scenario, scenario_names
+    from mxstab.model.scenarios import load_scenario, scenario_names
 
     table = Table(title="scenarios (policy from April 2026; the record before it)")
     table.add_column("scenario")

@@ -11,7 +11,6 @@ deaths and people displaced over the year, relations at the end, the highest esc
 from __future__ import annotations
 
 import math
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mxstab.experiments.pool import run_all
 from mxstab.experiments.run import run_model
-from mxstab.experiments.scenario import load_scenario
 from mxstab.model.io import write_atomic
+from mxstab.model.rules.violence import annual_rate
+from mxstab.model.scenarios import load_scenario
 
 FIGURES = {
     "homicide_rate": "homicides per 100k, last year",
@@ -66,8 +67,9 @@ def run_job(job: Job) -> tuple[Job, pd.DataFrame, np.ndarray]:
 
     def keep_rate(model) -> None:
         if model.month >= job.months - 12:
-            people = np.where(model.population > 0, model.population, np.nan)
-            rates.append(model.homicides * 12 / people * 1e5)
+            places = model.municipalities
+            people = np.where(places.population > 0, places.population, np.nan)
+            rates.append(annual_rate(places.homicides, people))
 
     result = run_model(config, job.seed, job.months, on_month=keep_rate)
     national = result.national
@@ -81,35 +83,6 @@ def run_job(job: Job) -> tuple[Job, pd.DataFrame, np.ndarray]:
 
 def safe_name(label: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in label).strip("_")
-
-
-def one_thread_each() -> None:
-    """Workers run the kernels single-threaded: processes already use the cores, and kernels
-    give the same numbers for any thread count."""
-    import numba
-
-    numba.set_num_threads(1)
-
-
-def run_jobs(
-    jobs: list[Job], workers: int, on_done=None
-) -> list[tuple[Job, pd.DataFrame, np.ndarray]]:
-    """Run the jobs on `workers` processes (in this process when 1), in job order."""
-    if workers == 1:
-        results = []
-        for job in jobs:
-            results.append(run_job(job))
-            if on_done:
-                on_done()
-        return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=one_thread_each) as pool:
-        futures = [pool.submit(run_job, job) for job in jobs]
-        results = []
-        for future in futures:
-            results.append(future.result())
-            if on_done:
-                on_done()
-        return results
 
 
 def run_figures(national: pd.DataFrame) -> dict[str, float]:
@@ -216,7 +189,7 @@ def compare(jobs: list[Job], workers: int, out: Path, on_done=None) -> Compariso
     from mxstab.experiments.run import git_revision
 
     out.mkdir(parents=True, exist_ok=True)
-    results = run_jobs(jobs, workers, on_done)
+    results = run_all(run_job, jobs, workers, on_done)
     national = pd.concat([table for _, table, _ in results], ignore_index=True)
     per_run = pd.DataFrame(
         [

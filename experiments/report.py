@@ -16,9 +16,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from mxstab.experiments.compare import BAND, FIGURES
-from mxstab.model.grid import load_grid, load_outlines
-from mxstab.model.history import month_label
 from mxstab.model.io import write_atomic
+from mxstab.model.world.grid import load_grid, load_outlines
+from mxstab.model.world.record import month_label
 
 LEVEL_COLOURS = ("#d9d9d9", "#fdae61", "#f46d43", "#a50026")
 

@@ -20,10 +20,10 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from mxstab.experiments import validation
 from mxstab.experiments.compare import compare, plan
 from mxstab.experiments.run import git_revision, parse_seeds, versions
-from mxstab.experiments.scenario import scenario_names
 from mxstab.experiments.sweep import model_version
 from mxstab.model.config import load_spec_file
 from mxstab.model.io import write_atomic
+from mxstab.model.scenarios import scenario_names
 
 
 class CompareStudy(BaseModel):

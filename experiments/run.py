@@ -1,4 +1,5 @@
-"""One run of the model: N monthly rows to Parquet, a manifest, and maps of the final month."""
+"""One run of the model: N monthly rows and the event log to Parquet, a manifest, and maps of the
+final month."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from mxstab.model.config import Config
-from mxstab.model.history import month_label
 from mxstab.model.io import write_atomic
 from mxstab.model.model import MxStabModel
+from mxstab.model.world.record import month_label
 
 PACKAGES = ("mxstab", "mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic")
 REPO = Path(__file__).resolve().parents[1]
@@ -25,8 +26,22 @@ REPO = Path(__file__).resolve().parents[1]
 class RunResult:
     national: pd.DataFrame
     states: pd.DataFrame
+    events: pd.DataFrame
     model: MxStabModel
     wall_seconds: float
+
+
+def event_table(model: MxStabModel) -> pd.DataFrame:
+    """The run's event log: `month`, `date` (YYYY-MM) and `event`, in the order they happened,
+    for the months the run covers."""
+    logged = [(month, text) for month, text in model.event_log if month <= model.month]
+    return pd.DataFrame(
+        {
+            "month": pd.Series([month for month, _ in logged], dtype="int64"),
+            "date": pd.Series([month_label(month) for month, _ in logged], dtype="str"),
+            "event": pd.Series([text for _, text in logged], dtype="str"),
+        }
+    )
 
 
 def run_model(
@@ -47,7 +62,7 @@ def run_model(
     national.insert(0, "month", np.arange(len(national)))
     states = model.datacollector.get_table_dataframe("states")
     states = states.astype({"month": "int64", "state": "int64"})
-    return RunResult(national, states, model, time.perf_counter() - started)
+    return RunResult(national, states, event_table(model), model, time.perf_counter() - started)
 
 
 def versions() -> dict[str, str]:
@@ -70,13 +85,17 @@ def git_revision() -> str:
 def write_run(
     result: RunResult, out: Path, scenario: str, seed: int, resolution: float
 ) -> list[Path]:
-    """national.parquet, states.parquet, manifest.json and the final month's maps in `out`."""
+    """national.parquet, states.parquet, events.parquet, manifest.json and the final month's maps
+    in `out`."""
     from mxstab.viz.maps import save_model_map
 
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "national.parquet", out / "states.parquet", out / "manifest.json"]
-    write_atomic(written[0], lambda p: result.national.to_parquet(p, index=False))
-    write_atomic(written[1], lambda p: result.states.to_parquet(p, index=False))
+    tables = {"national": result.national, "states": result.states, "events": result.events}
+    written = []
+    for name, table in tables.items():
+        path = out / f"{name}.parquet"
+        written.append(write_atomic(path, lambda p, t=table: t.to_parquet(p, index=False)))
+    written.append(out / "manifest.json")
     manifest = {
         "scenario": scenario,
         "seed": seed,
@@ -87,7 +106,7 @@ def write_run(
         "git_revision": git_revision(),
         "wall_seconds": round(result.wall_seconds, 3),
     }
-    write_atomic(written[2], lambda p: p.write_text(json.dumps(manifest, indent=1)))
+    write_atomic(written[-1], lambda p: p.write_text(json.dumps(manifest, indent=1)))
     final = month_label(result.model.month)
     for layer in ("homicide_rate", "territory"):
         written.append(save_model_map(result.model, layer, final, out / f"map_{layer}.png"))

@@ -14,6 +14,7 @@ import itertools
 import json
 import traceback
 from dataclasses import dataclass
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,11 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mxstab.experiments.pool import one_thread_each, run_all
 from mxstab.experiments.run import parse_seeds, run_model
-from mxstab.experiments.scenario import load_scenario
 from mxstab.model.config import CALIBRATION_FILE, ConfigError, field_table, load_spec_file
 from mxstab.model.io import write_atomic
-
-DESIGNS = ("grid", "lhs", "morris", "sobol")
+from mxstab.model.scenarios import load_scenario
 
 
 class SweepSpec(BaseModel):
@@ -163,8 +163,6 @@ def plan(spec: SweepSpec) -> list[RunPoint]:
 
 def run_point_on_worker(point: RunPoint, out: str) -> dict[str, Any]:
     """`run_point` on a Dask worker: one numba thread, as the sibling workers hold the cores."""
-    from mxstab.experiments.compare import one_thread_each
-
     one_thread_each()
     return run_point(point, out)
 
@@ -282,18 +280,7 @@ def execute(
             on_done(summary)
 
     if dask is None and slurm is None:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        from mxstab.experiments.compare import one_thread_each
-
-        if workers == 1:
-            for point in todo:
-                done(run_point(point, str(out)))
-            return summaries
-        with ProcessPoolExecutor(max_workers=workers, initializer=one_thread_each) as pool:
-            futures = [pool.submit(run_point, point, str(out)) for point in todo]
-            for future in as_completed(futures):
-                done(future.result())
+        run_all(partial(run_point, out=str(out)), todo, workers, done)
         return summaries
     from distributed import Client, LocalCluster, as_completed
 

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from mxstab.agents.vessel import launch_means
 from mxstab.experiments.calibrate import removal_effect
 from mxstab.experiments.run import run_model
-from mxstab.experiments.scenario import load_scenario
 from mxstab.model.config import Config
-from mxstab.model.history import month_label
 from mxstab.model.model import MxStabModel
+from mxstab.model.scenarios import load_scenario
+from mxstab.model.world.record import month_label
+from mxstab.model.world.states import per_state
 
 START = Config().policy.start
 RETRODICTION_START = 12  # January 2025
@@ -53,7 +53,7 @@ def sea_year(config: Config, seed: int) -> tuple[float, float, float]:
     model = MxStabModel(config, seed=seed)
     shares, cocaine, seized = [], 0.0, 0.0
     for _ in range(START + 12):
-        means = launch_means(model)
+        means = model.traffickers.launch_means()
         model.step()
         if model.month >= START:
             shares.append(means[0] / means.sum())
@@ -87,7 +87,7 @@ def land_balloon(seeds: range) -> pd.DataFrame:
     """A crackdown on the roads of the state with the most flow: homicides over the year after
     `policy.start` on the cells where flow rises (the diverted route), against the same seed."""
     probe = MxStabModel(Config(), seed=0)
-    state = int(np.bincount(probe.grid.state.ravel(), probe.flow.ravel())[1:].argmax()) + 1
+    state = int(per_state(probe.grid.state, probe.traffickers.flow)[1:].argmax()) + 1
     crackdown = Config().with_overrides({"mx.crackdown_state": state})
     rows = []
     for seed in seeds:
@@ -97,10 +97,12 @@ def land_balloon(seeds: range) -> pd.DataFrame:
             a.step()
             b.step()
             if a.month == START:
-                diverted = (b.flow > a.flow + 0.05) & (a.grid.state != state)
+                diverted = (b.traffickers.flow > a.traffickers.flow + 0.05) & (
+                    a.grid.state != state
+                )
             if a.month >= START:
-                homicides_a += a.homicides[diverted].sum()
-                homicides_b += b.homicides[diverted].sum()
+                homicides_a += a.municipalities.homicides[diverted].sum()
+                homicides_b += b.municipalities.homicides[diverted].sum()
         rows.append(
             {
                 "seed": seed,
@@ -159,9 +161,9 @@ def contagion(seed: int = 2, shock: float = 50.0) -> pd.DataFrame:
     for model in models.values():
         for _ in range(START):
             model.step()
-    base = models["base"]
+    base = models["base"].municipalities
     excess = np.maximum(base.background_now + base.conflict - base.expected, 0)
-    quiet = base.grid.mexico & (excess == 0) & (base.background > shock + 10)
+    quiet = base.mask & (excess == 0) & (base.background > shock + 10)
     cell = np.unravel_index(np.flatnonzero(quiet.ravel())[0], quiet.shape)
     ring = np.ones((3, 3), bool)
     ring[1, 1] = False
@@ -169,13 +171,13 @@ def contagion(seed: int = 2, shock: float = 50.0) -> pd.DataFrame:
     change = {"base": 0.0, "rise": shock, "fall": -shock}
     rows = []
     for name, model in models.items():
-        model.background[cell] += change[name]
+        model.municipalities.shift_background(cell, change[name])
         model.step()
-        model.background[cell] -= change[name]
+        model.municipalities.shift_background(cell, -change[name])
         total = 0.0
         for _ in range(3):
             model.step()
-            total += model.homicides[window][ring].sum()
+            total += model.municipalities.homicides[window][ring].sum()
         rows.append({"run": name, "neighbour_homicides_3_months": total})
     return pd.DataFrame(rows)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from mxstab.model.grid import DATA_DIR
+from mxstab.model.data import DATA_DIR
 
 CALIBRATION_FILE = DATA_DIR / "calibration.toml"
 
@@ -216,12 +216,14 @@ class Sea(Section):
         0.72, 0, 1, "share", "launches through the Eastern Pacific (CCDB 2015; rest Caribbean)"
     )
     vessel_load_tons: float = param(
-        1.5, 0.1, 20, "t", "cocaine per vessel (a go-fast carries 1–2 t, MECHANICS)"
+        1.5, 0.1, 20, "t", "cocaine per vessel (assumption: a go-fast carries 1–2 t)"
     )
     vessel_speed_kmh: float = param(
         50, 5, 120, "km/h", "go-fast transit speed, about 27 knots (assumption)"
     )
-    crew_min: int = param(2, 1, 20, "people", "smallest crew (MECHANICS: 2–5)")
+    crew_min: int = param(
+        2, 1, 20, "people", "smallest crew (assumption: 2–5, averaging the record's 3.5)"
+    )
     crew_max: int = param(5, 1, 20, "people", "largest crew (2–5 averages 3.5, as 157/45 did)")
     sweep_width_km: float = param(
         calibrated("sea.sweep_width_km"),
@@ -264,16 +266,25 @@ class Sea(Section):
 
 class Labour(Section):
     """Local recruitment r_i = 2σ(b·(x_i − x₀)), x = (w_cartel − w_legal − transfer) / w_cartel
-    (MECHANICS; a is set so that σ = 1/2 in 2024, where r = 1)."""
+    (a is set so that σ = 1/2 in 2024, where r = 1)."""
 
     cartel_wage: float = param(
-        13_000, 100, 1e6, "US$/year", "a member's pay (starting value from MECHANICS)"
+        13_000,
+        100,
+        1e6,
+        "US$/year",
+        "a member's pay (assumption: the starting value of an unpublished script by "
+        "Prieto-Curiel, the membership equation's first author)",
     )
     legal_wage: float = param(
         6_500, 100, 1e6, "US$/year", "legal income open to a recruit (assumption: half the above)"
     )
     transfer: float = param(
-        832, 0, 1e5, "US$/year", "social-program transfer in 2024 (starting value from MECHANICS)"
+        832,
+        0,
+        1e5,
+        "US$/year",
+        "social-program transfer in 2024 (assumption: the same script's starting value)",
     )
     slope: float = param(
         5.0,
@@ -348,7 +359,7 @@ class Enforcement(Section):
 
 
 class Force(Section):
-    """Force on Mexican soil: lab strikes, raids, large-scale intervention (MECHANICS)."""
+    """Force on Mexican soil: lab strikes, raids, large-scale intervention."""
 
     lab_strikes: float = param(4, 0, 100, "per month", "lab strikes at escalation ≥ 1")
     lab_destroyed: float = param(
@@ -445,7 +456,7 @@ class Policy(Section):
 
 
 class Navy(Section):
-    """Naval units on patrol, per force and basin (DESIGN: NavalUnit)."""
+    """Naval units on patrol, per force and basin."""
 
     coast_guard_pacific: int = param(
         4, 0, 50, "units", "US Coast Guard cutters; 5 split 72/28 like the traffic (assumption)"
@@ -556,7 +567,7 @@ class MX(Section):
 
 
 class Relations(Section):
-    """US–Mexico relations index in [0, 1] (MECHANICS: falls with tariffs and unconsented
+    """US–Mexico relations index in [0, 1] (assumption: falls with tariffs and unconsented
     action, rises with cooperation and transfers; relaxes back toward its start)."""
 
     start: float = param(

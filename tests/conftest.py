@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mxstab.model.grid import RESOLUTIONS, load_grid
-from mxstab.model.states import state_table
+from mxstab.model.world.grid import RESOLUTIONS, load_grid
+from mxstab.model.world.states import state_table
 
 MXSTAB = Path(sys.executable).with_name("mxstab")
 

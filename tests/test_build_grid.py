@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from conftest import require_tool
-from mxstab.model.grid import grid_path
+from mxstab.model.world.grid import grid_path
 
 
 def test_builder_reproduces_the_committed_grid(tmp_path):
     require_tool("npm")
-    build_grid = pytest.importorskip("mxstab.model.build_grid")
+    build_grid = pytest.importorskip("mxstab.model.world.build_grid")
 
     inegi_by_name, points_csv = build_grid.read_tables()
     states = build_grid.load_states(build_grid.fetch_mex_json(tmp_path), inegi_by_name)
@@ -23,7 +23,7 @@ def test_builder_reproduces_the_committed_grid(tmp_path):
 
 
 def test_builder_refuses_a_changed_source(tmp_path):
-    build_grid = pytest.importorskip("mxstab.model.build_grid")
+    build_grid = pytest.importorskip("mxstab.model.world.build_grid")
     fake = tmp_path / "mex.json"
     fake.write_text('{"type": "FeatureCollection", "features": []}')
     with pytest.raises(SystemExit, match="sha256"):

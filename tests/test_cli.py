@@ -156,11 +156,13 @@ def test_bench_quick_runs_and_writes_its_figures(tmp_path):
         "diffusion_parallel_speedup_2048_busy_core",
         "route_speedup_vs_scipy",
         "step_per_agent_vs_epstein",
+        "step_per_cell_vs_epstein",
         "step_ms_025",
         "step_ms_010",
         "step_vs_kernel_025",
         "app_step_redraw_ms_025",
         "first_step_s_cached",
+        "build_s_010",
         "peak_rss_mb_010",
     }
     assert all(np.isfinite(v) and v > 0 for v in figures.values())

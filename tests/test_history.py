@@ -6,7 +6,7 @@ import pytest
 
 from mxstab.experiments.run import run_model
 from mxstab.model.config import Config
-from mxstab.model.history import month_label, month_of, recorded_events
+from mxstab.model.world.record import month_label, month_of, recorded_events
 
 
 def test_months_count_from_january_2024():

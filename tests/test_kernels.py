@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mxstab.model.grid import load_grid
-from mxstab.model.kernels import (
+from mxstab.model.rules.kernels import (
     corruption_kernel,
     corruption_reference,
     corruption_step,
@@ -22,7 +21,8 @@ from mxstab.model.kernels import (
     spread_to_neighbours,
     use_thread_pool,
 )
-from mxstab.model.population import cell_population
+from mxstab.model.world.grid import load_grid
+from mxstab.model.world.population import cell_population
 
 
 def random_fields(seed: int, shape: tuple[int, int]):

@@ -6,19 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mxstab.agents.naval_unit import FORCES, US_FORCES, NavalUnit
-from mxstab.agents.vessel import FATES, Vessel, launch_means
 from mxstab.model.config import Config
-from mxstab.model.grid import load_grid
-from mxstab.model.maritime import (
-    BASINS,
-    CARIBBEAN,
-    PACIFIC,
-    detection_probability,
-    sea_lanes,
-    search_rate,
-)
 from mxstab.model.model import MxStabModel
+from mxstab.model.rules.detection import detection_probability, search_rate
+from mxstab.model.rules.interdiction import FATES, FORCES, US_FORCES
+from mxstab.model.world.grid import load_grid
+from mxstab.model.world.sea import BASINS, CARIBBEAN, PACIFIC, sea_lanes
 
 STRIKES_BEGIN = 20  # September 2025
 US_SEIZED_TONS_PER_YEAR = 76.0  # US Coast Guard yearly average (press, FY2025)
@@ -29,9 +22,9 @@ def run_sea(config: Config, seed: int, months: int) -> list[dict]:
     model = MxStabModel(config, seed=seed)
     rows = []
     for _ in range(months):
-        means = launch_means(model)
+        means = model.traffickers.launch_means()
         model.step()
-        sea = model.sea
+        sea = model.vessels.at_sea
         us = np.isin(sea.force, [FORCES.index(f) for f in US_FORCES])
         rows.append(
             {
@@ -39,7 +32,7 @@ def run_sea(config: Config, seed: int, months: int) -> list[dict]:
                 "sea": sea,
                 "us_seized_tons": float((us & (sea.fate == 1)).sum()) * config.sea.vessel_load_tons,
                 "national": dict(model.national),
-                "vessel_fates": [v.fate for v in model.agents_by_type.get(Vessel, [])],
+                "vessels": model.vessels.count,
             }
         )
     return rows
@@ -89,8 +82,8 @@ def test_every_vessel_meets_one_fate_and_tonnes_add_up(baseline_sea):
         for row in rows:
             sea, national = row["sea"], row["national"]
             assert (sea.launched == sea.landed + sea.seized + sea.struck).all()
-            assert len(row["vessel_fates"]) == sea.launched.sum()
-            assert row["vessel_fates"].count("landed") == sea.landed.sum()
+            assert row["vessels"] == sea.launched.sum() == sea.fate.size
+            assert (sea.fate == FATES.index("landed")).sum() == sea.landed.sum()
             assert national["cocaine_to_us_tons"] == pytest.approx(sea.landed.sum() * load)
             assert national["seized_tons"] == pytest.approx(sea.seized.sum() * load)
             assert national["strike_deaths"] == sea.crew[sea.fate == FATES.index("struck")].sum()
@@ -153,7 +146,7 @@ def test_strikes_deter_launches_in_both_basins(baseline_sea):
 def test_units_patrol_their_own_water():
     model = MxStabModel(Config(), seed=3)
     lanes = model.lanes
-    units = list(model.agents_by_type[NavalUnit])
+    units = model.navy.units
     assert len(units) == 13
     for unit in units:
         assert lanes.zone_basin[unit.zone] == unit.basin
@@ -162,7 +155,7 @@ def test_units_patrol_their_own_water():
     busiest = {b: lanes.zone_basin == b for b in BASINS}
     for basin in (PACIFIC, CARIBBEAN):
         taken = [u.zone for u in units if u.basin == basin]
-        assert np.argmax(np.where(busiest[basin], model.expected_km, -1)) in taken
+        assert np.argmax(np.where(busiest[basin], model.navy.expected_km, -1)) in taken
 
 
 def test_with_no_us_posture_only_semar_stops_vessels():
@@ -171,6 +164,7 @@ def test_with_no_us_posture_only_semar_stops_vessels():
     stopped = []
     for _ in range(4):
         model.step()
-        stopped.extend(model.sea.force[model.sea.force >= 0])
-        assert all(u.zone == -1 for u in model.agents_by_type[NavalUnit] if u.force in US_FORCES)
+        force = model.vessels.at_sea.force
+        stopped.extend(force[force >= 0])
+        assert all(u.zone == -1 for u in model.navy.units if u.force in US_FORCES)
     assert stopped and set(stopped) == {FORCES.index("semar")}

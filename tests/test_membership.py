@@ -6,23 +6,22 @@ import numpy as np
 import pytest
 
 from mxstab.model.config import Membership
-from mxstab.model.groups import CJNG, SINALOA, initial_groups
-from mxstab.model.membership import integrate_month, published_check
+from mxstab.model.rules.membership import WeeklyRates, integrate_month, published_check
+from mxstab.model.world.organisations import CJNG, SINALOA, initial_groups
 
 PUBLISHED = Membership()  # spatial modulation does not enter the published check
+RATES = WeeklyRates.of(PUBLISHED)
+GROUPS_2024 = PUBLISHED.model_copy(update={"members_2022": 195_000})
 
 
 @pytest.fixture(scope="module")
 def groups_2022():
-    return initial_groups(PUBLISHED, PUBLISHED.members_2022)
+    return initial_groups(PUBLISHED)
 
 
 @pytest.fixture(scope="module")
 def check(groups_2022):
-    c = PUBLISHED
-    return published_check(
-        groups_2022.members, groups_2022.rivalry, c.rho, c.eta, c.theta, c.omega, c.substeps
-    )
+    return published_check(groups_2022.members, groups_2022.rivalry, PUBLISHED)
 
 
 def test_start_of_the_published_fit(check):
@@ -58,13 +57,10 @@ def test_rivalry_is_sparse_and_named(groups_2022):
 
 def test_month_conserves_members():
     """End = start + recruits − arrests − conflict deaths − retired, per group."""
-    groups = initial_groups(PUBLISHED, 195_000)
-    c = PUBLISHED
+    groups = initial_groups(GROUPS_2024)
     rng = np.random.default_rng(3)
     recruitment = rng.uniform(0.5, 1.5, len(groups.members))
-    end, flows = integrate_month(
-        groups.members, recruitment, 1.3, groups.rivalry, c.rho, c.eta, c.theta, c.omega, 13
-    )
+    end, flows = integrate_month(groups.members, recruitment, 1.3, groups.rivalry, RATES, 13)
     balance = (
         groups.members + flows.recruits - flows.arrests - flows.conflict_deaths - flows.retired
     )
@@ -74,20 +70,13 @@ def test_month_conserves_members():
 
 
 def test_recruitment_and_arrest_pressure_act_where_they_should():
-    groups = initial_groups(PUBLISHED, 195_000)
-    c = PUBLISHED
+    groups = initial_groups(GROUPS_2024)
     none = np.zeros(len(groups.members))
-    _, idle = integrate_month(
-        groups.members, none, 1.0, groups.rivalry, c.rho, c.eta, c.theta, c.omega, 13
-    )
+    _, idle = integrate_month(groups.members, none, 1.0, groups.rivalry, RATES, 13)
     assert idle.recruits.sum() == 0
     ones = np.ones(len(groups.members))
-    _, base = integrate_month(
-        groups.members, ones, 1.0, groups.rivalry, c.rho, c.eta, c.theta, c.omega, 13
-    )
-    _, pressed = integrate_month(
-        groups.members, ones, 2.0, groups.rivalry, c.rho, c.eta, c.theta, c.omega, 13
-    )
+    _, base = integrate_month(groups.members, ones, 1.0, groups.rivalry, RATES, 13)
+    _, pressed = integrate_month(groups.members, ones, 2.0, groups.rivalry, RATES, 13)
     assert pressed.arrests.sum() == pytest.approx(2 * base.arrests.sum(), rel=0.01)
     assert base.arrests.sum() == pytest.approx(110 * 52 / 12, rel=0.01)
 
@@ -95,6 +84,7 @@ def test_recruitment_and_arrest_pressure_act_where_they_should():
 def test_a_group_cannot_lose_more_members_than_it_has():
     members = np.array([10.0, 50_000.0])
     rivalry = np.array([[0.0, 1e4], [1e4, 0.0]])
-    end, flows = integrate_month(members, np.zeros(2), 1.0, rivalry, 0, 110, 1.55e-8, 4e-8, 13)
+    rates = WeeklyRates(rho=0, eta=110, theta=1.55e-8, omega=4e-8)
+    end, flows = integrate_month(members, np.zeros(2), 1.0, rivalry, rates, 13)
     assert (end >= 0).all()
     assert flows.conflict_deaths[0] <= 10.0 + 1e-9

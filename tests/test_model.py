@@ -9,10 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
-from mxstab.agents.municipality import Municipality
 from mxstab.experiments.run import run_model
 from mxstab.model.config import Config
-from mxstab.model.states import state_table
+from mxstab.model.world.states import state_table
 
 SEEDS = range(20)
 INEGI_2023 = (31_062, 32_252)  # preliminary and definitive national counts
@@ -136,31 +135,33 @@ def test_invariants_for_any_valid_config(
     from mxstab.model.model import MxStabModel
 
     model = MxStabModel(config, seed=seed)
-    model.us.maritime_posture, model.us.tariff_rate = posture, tariff
-    start_population = model.population.sum()
+    model.us.set_dial("maritime_posture", posture)
+    model.us.set_dial("tariff_rate", tariff)
+    places = model.municipalities
+    start_population = places.population.sum()
     deaths = 0.0
     for _ in range(5):
         model.step()
-        deaths += model.homicides.sum()
+        deaths += places.homicides.sum()
         n = model.national
         for value in n.values():
             assert np.isfinite(value) and value >= 0
         parts = ("conflict_deaths", "background_homicides", "induced_homicides", "clash_deaths")
         assert n["homicides"] == pytest.approx(sum(n[p] for p in parts), rel=1e-9)
-        assert (model.population >= 0).all() and (model.groups.members >= 0).all()
-        for share in (model.corruption, model.stability):
+        assert (places.population >= 0).all() and (model.cartels.members >= 0).all()
+        for share in (places.corruption, places.stability):
             assert ((share >= 0) & (share <= 1)).all()
         assert 0 <= n["relations_index"] <= 1
-        sea = model.sea
+        sea = model.vessels.at_sea
         assert (sea.launched == sea.landed + sea.seized + sea.struck).all()
         assert n["strikes"] == 0 or posture == 2
-        assert model.left.sum() == pytest.approx(model.arrived.sum(), rel=1e-9, abs=1e-6)
+        assert places.left.sum() == pytest.approx(places.arrived.sum(), rel=1e-9, abs=1e-6)
     states = model.datacollector.get_table_dataframe("states")
     national = model.datacollector.get_model_vars_dataframe()
     np.testing.assert_allclose(
         states.groupby("month")["homicides"].sum().to_numpy(), national["homicides"], rtol=1e-9
     )
-    assert model.population.sum() == pytest.approx(start_population - deaths, rel=1e-12)
+    assert places.population.sum() == pytest.approx(start_population - deaths, rel=1e-12)
 
 
 def test_sinaloa_split_raises_violence_where_it_happened():
@@ -196,13 +197,14 @@ def test_displaced_people_are_conserved_and_the_northbound_reach_the_border():
     config = Config().with_overrides({"displacement.rate": 0.01})
     model = MxStabModel(config, seed=1)
     border = model.grid.border_us
+    places = model.municipalities
     for _ in range(6):
         model.step()
-        assert model.left.sum() == pytest.approx(model.arrived.sum(), rel=1e-9)
-        assert model.heading_north > 0
-        assert model.arrived[border].sum() >= model.heading_north * (1 - 1e-9)
-        assert model.heading_north == pytest.approx(
-            model.left.sum() * config.displacement.north_share, rel=0.01
+        assert places.left.sum() == pytest.approx(places.arrived.sum(), rel=1e-9)
+        assert places.heading_north > 0
+        assert places.arrived[border].sum() >= places.heading_north * (1 - 1e-9)
+        assert places.heading_north == pytest.approx(
+            places.left.sum() * config.displacement.north_share, rel=0.01
         )
 
 
@@ -210,7 +212,7 @@ def test_the_fine_grid_runs_with_the_same_accounting():
     result = run_model(Config(), 0, 3, resolution=0.1)
     national, states = result.national, result.states
     assert list(national["month"]) == [0, 1, 2]
-    assert len(result.model.agents_by_type[Municipality]) == 17_390
+    assert result.model.municipalities.count == 17_390
     np.testing.assert_allclose(
         states.groupby("month")["homicides"].sum().to_numpy(), national["homicides"], rtol=1e-9
     )

@@ -8,8 +8,8 @@ import pytest
 
 from mxstab.experiments import validation
 from mxstab.experiments.run import run_model
-from mxstab.experiments.scenario import ORDER, load_scenario, scenario_names
 from mxstab.model.config import Config, ConfigError
+from mxstab.model.scenarios import ORDER, load_scenario, scenario_names
 
 START = Config().policy.start  # April 2026
 FIVE_YEARS = START + 60
@@ -28,7 +28,7 @@ def test_every_documented_scenario_ships_with_a_description():
 
 
 def test_a_bad_scenario_value_names_the_field_and_range(tmp_path, monkeypatch):
-    from mxstab.experiments import scenario as module
+    from mxstab.model import scenarios as module
 
     (tmp_path / "broken.toml").write_text('description = "x"\n[us]\nescalation_level = 7\n')
     monkeypatch.setattr(module, "SCENARIO_DIR", tmp_path)

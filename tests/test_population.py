@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mxstab.model.grid import load_grid
-from mxstab.model.population import URBAN_SHARE_2020, cell_population, spread_population
+from mxstab.model.world.grid import load_grid
+from mxstab.model.world.population import URBAN_SHARE_2020, cell_population, spread_population
 
 
 def test_states_keep_their_census_population(grid, states):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mxstab.model.presence import cartel_presence, organisations_per_state
+from mxstab.model.world.presence import cartel_presence, organisations_per_state
 
 
 def test_presence_is_keyed_by_inegi_code():

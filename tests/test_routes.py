@@ -8,17 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse import csgraph
 
-from mxstab.model.grid import load_grid
-from mxstab.model.routes import (
-    RoadGraph,
+from mxstab.experiments.bench import dijkstra_numba
+from mxstab.model.rules.routing import (
     RouteTrees,
     accumulate_tree,
     accumulate_tree_reference,
     costs_to,
-    dijkstra_numba,
     farthest_first,
     logit_split,
 )
+from mxstab.model.world.grid import load_grid
+from mxstab.model.world.roads import RoadGraph
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mxstab.model.grid import DATA_DIR
-from mxstab.model.states import (
+from mxstab.model.world.grid import DATA_DIR
+from mxstab.model.world.states import (
     NATIONAL_HOMICIDES_2023,
     NATIONAL_POPULATION_2020,
     largest_remainder,

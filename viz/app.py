@@ -18,11 +18,12 @@ import numpy as np
 import solara
 from mesa.visualization import SolaraViz
 
-from mxstab.experiments.scenario import load_scenario, scenario_names
 from mxstab.model.config import LEVERS, ConfigError, field_table
-from mxstab.model.history import month_label
 from mxstab.model.model import MxStabModel
-from mxstab.model.states import state_table
+from mxstab.model.rules.violence import annual_rate
+from mxstab.model.scenarios import load_scenario, scenario_names
+from mxstab.model.world.record import month_label
+from mxstab.model.world.states import state_table
 from mxstab.viz.charts import LiveCharts
 from mxstab.viz.maps import MODEL_LAYERS, LiveMap, model_map
 
@@ -165,14 +166,15 @@ def StateFigures(model: AppModel) -> None:
         return
     code = int(picked.split()[0])
     mine = model.grid.state == code
-    people = model.population[mine].sum()
+    places = model.municipalities
+    homicides = places.homicides[mine].sum()
     solara.Select("state", value=picked, values=names, on_value=set_picked)
     solara.Markdown(
-        f"- homicides this month: {model.homicides[mine].sum():,.0f} "
-        f"({model.homicides[mine].sum() * 12 / people * 1e5:,.1f} per 100k per year)\n"
-        f"- corruption: {model.corruption[mine].mean():.3f}\n"
-        f"- stability: {model.stability[mine].mean():.3f}\n"
-        f"- people leaving this month: {model.left[mine].sum():,.0f}"
+        f"- homicides this month: {homicides:,.0f} "
+        f"({annual_rate(homicides, places.population[mine].sum()):,.1f} per 100k per year)\n"
+        f"- corruption: {places.corruption[mine].mean():.3f}\n"
+        f"- stability: {places.stability[mine].mean():.3f}\n"
+        f"- people leaving this month: {places.left[mine].sum():,.0f}"
     )
 
 

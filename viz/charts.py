@@ -11,8 +11,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from mxstab.model.history import month_label
 from mxstab.model.model import MxStabModel
+from mxstab.model.world.record import month_label
 from mxstab.viz.maps import encode_png
 
 CHARTS = (  # column, title, starting y range

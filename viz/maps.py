@@ -15,11 +15,13 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from mxstab.model.grid import BBOX, Grid, load_grid, load_outlines
 from mxstab.model.io import write_atomic
-from mxstab.model.population import cell_population
-from mxstab.model.presence import organisations_per_state
-from mxstab.model.states import state_table
+from mxstab.model.rules.interdiction import FATES
+from mxstab.model.rules.violence import annual_rate
+from mxstab.model.world.grid import BBOX, Grid, load_grid, load_outlines
+from mxstab.model.world.population import cell_population
+from mxstab.model.world.presence import organisations_per_state
+from mxstab.model.world.states import state_table
 
 SEA_COLOUR = "#dce9f2"
 LAND_COLOUR = "#efeae2"
@@ -172,36 +174,37 @@ MODEL_LAYERS = (
 
 def model_layer(model, name: str) -> Layer:
     """Layers of a running model, each on a fixed scale so months and runs compare."""
-    grid = model.grid
-    people = np.where(grid.mexico & (model.population > 0), model.population, np.nan)
+    grid, places = model.grid, model.municipalities
+    people = np.where(grid.mexico & (places.population > 0), places.population, np.nan)
     mexican = np.where(grid.mexico, 1.0, np.nan)
     if name == "homicide_rate":
-        return rate_layer(model.homicides * 12 / people * 1e5, "homicides per 100k per year")
+        return rate_layer(annual_rate(places.homicides, people), "homicides per 100k per year")
     if name == "corruption":
         return Layer(
-            model.corruption * mexican, "corruption (0–1)", "Purples", mcolors.Normalize(0, 1)
+            places.corruption * mexican, "corruption (0–1)", "Purples", mcolors.Normalize(0, 1)
         )
     if name == "flow":
         return Layer(
-            model.flow * mexican,
+            model.traffickers.flow * mexican,
             "trafficking flow (busiest cell of 2024 = 1)",
             "YlOrBr",
             mcolors.Normalize(0, 1),
         )
     if name == "stability":
         return Layer(
-            model.stability * mexican, "stability (0–1)", "RdYlGn", mcolors.Normalize(0, 1)
+            places.stability * mexican, "stability (0–1)", "RdYlGn", mcolors.Normalize(0, 1)
         )
     if name == "displacement":
         return Layer(
-            model.left * 12 / people * 1e5,
+            annual_rate(places.left, people),
             "people leaving per 100k per year",
             "Blues",
             mcolors.Normalize(0, 500),
         )
     if name == "territory":
         colours = matplotlib.colormaps["tab20"].colors
-        values = np.where(model.owner >= 0, model.owner % len(colours), np.nan)
+        owner = model.cartels.owner
+        values = np.where(owner >= 0, owner % len(colours), np.nan)
         cmap = mcolors.ListedColormap(colours)
         return Layer(
             values,
@@ -246,22 +249,19 @@ def fleet_positions(model) -> dict[str, np.ndarray]:
     """(lon, lat) rows per force and per vessel fate: units at the centre of their patrol zone,
     this month's stopped vessels where they were stopped (small offsets keep several in one
     zone apart)."""
-    from mxstab.agents.naval_unit import NavalUnit
-    from mxstab.agents.vessel import Vessel
-
     lanes = model.lanes
-    units = [u for u in model.agents_by_type.get(NavalUnit, []) if u.zone >= 0]
+    units = [u for u in model.navy.units if u.zone >= 0]
     positions = {}
     for force in FORCE_STYLE:
         zones = np.array([u.zone for u in units if u.force == force], dtype=int)
         offset = (0.35 * np.arange(zones.size)) % 1.4
         positions[force] = np.column_stack([lanes.zone_lon[zones] + offset, lanes.zone_lat[zones]])
-    vessels = [v for v in model.agents_by_type.get(Vessel, []) if v.fate != "landed"]
-    jitter = np.random.default_rng(0).uniform(-0.6, 0.6, (len(vessels), 2))
-    for fate in FATE_STYLE:
-        mine = [i for i, v in enumerate(vessels) if v.fate == fate]
-        lat_lon = np.array([vessels[i].position for i in mine]).reshape(-1, 2) + jitter[mine]
-        positions[fate] = lat_lon[:, ::-1]
+    fate, lat, lon = model.vessels.stopped()
+    jitter = np.random.default_rng(0).uniform(-0.6, 0.6, (fate.size, 2))
+    for name in FATE_STYLE:
+        mine = fate == FATES.index(name)
+        lat_lon = np.column_stack([lat[mine], lon[mine]]) + jitter[mine]
+        positions[name] = lat_lon[:, ::-1]
     return positions
 
 

@@ -1,0 +1,126 @@
+"""Municipalities: Mexican land cells as one vectorised agent set.
+
+The set owns the per-cell arrays: people, this month's homicides and their parts, the level of
+violence people expect and perceive, people leaving and arriving, corruption and stability. Each
+rule runs as one call over all cells (`rules.violence`, `rules.displacement`, `rules.contagion`,
+`rules.corruption`, `rules.stability`), never per cell.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from mxstab.model.rules import contagion, corruption
+from mxstab.model.rules.displacement import displace
+from mxstab.model.rules.stability import stability_index
+from mxstab.model.rules.violence import (
+    background_at_start,
+    background_now,
+    draw_counts,
+    smoothed_rate,
+    start_rate,
+)
+
+
+class Municipalities:
+    """Every Mexican land cell of the grid (the model's municipalities)."""
+
+    def __init__(self, model: mesa.Model, population: np.ndarray) -> None:
+        self.model = model
+        self.mask = model.grid.mexico
+        shape = model.grid.shape
+        self.population = population.astype(float)
+        self.homicides = np.zeros(shape)
+        self.left = np.zeros(shape)
+        self.arrived = np.zeros(shape)
+        self.arrivals = np.zeros(shape)  # the displacement kernel's output buffer
+        self.heading_north = 0.0
+        self.heading_north_2024 = 0.0
+        self.stability = np.zeros(shape)
+
+    @property
+    def count(self) -> int:
+        return int(self.mask.sum())
+
+    def start_corruption(self, growth: np.ndarray, decay: float) -> None:
+        """No corruption data ships: start where the rule rests under the 2024 flows and control,
+        so the baseline is stationary and policies move it."""
+        diffusion = self.model.config.corruption.diffusion
+        self.corruption = corruption.at_rest(growth, decay, diffusion, self.mask)
+        self.corruption_next = np.zeros(self.mask.shape)
+
+    def start_violence(self, conflict: np.ndarray, monthly_by_state: np.ndarray) -> None:
+        """Background per cell from its state's monthly count less the conflict at the start; a
+        cell's expected level at the start is its reference for contagion."""
+        state = self.model.grid.state
+        self.background = background_at_start(state, self.population, monthly_by_state, conflict)
+        self.expected = self.background + conflict
+        self.induced_expected = np.zeros(self.mask.shape)
+        self.smoothed_rate = start_rate(self.expected, self.population, self.mask)
+
+    def shift_background(self, cell: tuple[int, int], deaths: float) -> None:
+        """Move one cell's background level (an experiment's shock)."""
+        self.background[cell] += deaths
+
+    def suffer(
+        self,
+        conflict: np.ndarray,
+        flow_change: np.ndarray,
+        clash_expected: np.ndarray,
+        force_deaths: np.ndarray,
+    ) -> None:
+        """This month's homicides: background and induced deaths and clashes drawn as counts,
+        conflict deaths as placed; the dead leave the population."""
+        streams = self.model.streams
+        elasticity = self.model.config.violence.flow_elasticity
+        self.conflict = conflict
+        self.background_now = background_now(self.background, elasticity, flow_change)
+        self.background_deaths = draw_counts(streams["violence"], self.background_now)
+        self.induced = draw_counts(streams["contagion"], self.induced_expected)
+        self.clashes = draw_counts(streams["clashes"], clash_expected) + force_deaths
+        self.level = self.background_now + self.conflict + self.induced_expected + clash_expected
+        self.homicides = self.background_deaths + self.conflict + self.induced + self.clashes
+        self.population = np.maximum(self.population - self.homicides, 0.0)
+
+    def perceive(self) -> None:
+        """The smoothed rate people perceive (it also aims the Guard and US force)."""
+        smoothing = self.model.config.displacement.smoothing
+        self.smoothed_rate = smoothed_rate(
+            self.smoothed_rate, self.level, self.population, self.mask, smoothing
+        )
+
+    def move(self, first_month: bool) -> None:
+        """People leave violent cells, for the neighbours or the US border."""
+        grid = self.model.grid
+        p = self.model.config.displacement
+        self.left, self.arrived, self.heading_north = displace(
+            self.population, self.smoothed_rate, self.mask, grid.border_us, p, self.arrivals
+        )
+        if first_month:
+            self.heading_north_2024 = self.heading_north
+        self.population += self.arrived - self.left
+
+    def spread_violence(self) -> None:
+        """Contagion: this month's excess induces next month's deaths among the neighbours."""
+        beta = self.model.config.violence.contagion_beta
+        excess = contagion.excess(self.background_now, self.conflict, self.expected)
+        contagion.induce(excess, self.population, self.mask, beta, self.induced_expected)
+
+    def corrupt(self, growth: np.ndarray, decay: float) -> None:
+        """One month of corruption: growth, decay and diffusion to the neighbours."""
+        diffusion = self.model.config.corruption.diffusion
+        corruption.month(self.corruption, growth, decay, diffusion, self.mask, self.corruption_next)
+        self.corruption, self.corruption_next = self.corruption_next, self.corruption
+
+    def assess_stability(self) -> None:
+        config = self.model.config
+        self.stability = stability_index(
+            self.smoothed_rate,
+            self.corruption,
+            self.left,
+            self.population,
+            self.mask,
+            config.displacement,
+            config.corruption.governance,
+        )

@@ -1,0 +1,149 @@
+"""Traffickers: the cartels' trade as one agent set, at sea and on land.
+
+At sea they decide how many vessels to launch in each basin and where to send them
+(`rules.trafficking`), and learn from what happened to their vessels. On land they make fentanyl
+in the labs (`rules.labs`) and move it, with the cocaine the vessels landed, to the US border
+crossings (`rules.routing`). The flow through each cell, which feeds corruption and violence, is
+the two commodities' mean share of their 2024 volume, scaled to 1 at the busiest cell of January
+2024 (a fixed reference, so fewer landings mean less flow).
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from mxstab.model.rules import labs
+from mxstab.model.rules.detection import detection_probability, exposure
+from mxstab.model.rules.interdiction import SeaMonth
+from mxstab.model.rules.routing import RouteTrees, cost_factor
+from mxstab.model.rules.trafficking import (
+    expected_bound,
+    landing_weights,
+    launch_means,
+    loss_share,
+    remembered,
+)
+from mxstab.model.world.sea import BASINS
+
+
+class Traffickers:
+    """What the trafficking organisations know and move."""
+
+    def __init__(self, model: mesa.Model) -> None:
+        self.model = model
+        self.strike_risk = np.zeros(len(BASINS))
+        self.relaunch = np.zeros(len(BASINS))
+        self.loss_risk = self.loss_risk_2024 = np.zeros(len(BASINS))
+        grid, roads, lanes = model.grid, model.roads, model.lanes
+        self.capacity_2024 = labs.capacity_2024(grid.state, grid.mexico)
+        self.lab_capacity = self.capacity_2024.copy()
+        lab_cells = self.capacity_2024.ravel()[roads.cells] > 0
+        self.lab_share = lab_cells / self.capacity_2024.sum()
+        self.landing_node = np.searchsorted(roads.cells, lanes.landing_cell)
+        self.crossings = roads.crossing_nodes(grid)
+        self.territory_changed()
+
+    def territory_changed(self) -> None:
+        """Buyers' pull on the landings follows who holds the coast; routes are rebuilt."""
+        cartels = self.model.cartels
+        self.landing_weights = landing_weights(self.model.lanes, cartels.owner, cartels.members)
+        self.reroute()
+
+    def reroute(self) -> None:
+        """Route costs changed: rebuild the trees before the next loads move."""
+        self.routes_stale = True
+
+    # --- at sea -----------------------------------------------------------------------------
+
+    def launch_means(self) -> np.ndarray:
+        return launch_means(
+            self.model.config.sea,
+            self.loss_risk,
+            self.loss_risk_2024,
+            self.strike_risk,
+            self.relaunch,
+        )
+
+    def expected_bound(self) -> np.ndarray:
+        """Vessels expected to head for each landing cell this month."""
+        return expected_bound(self.model.lanes, self.launch_means(), self.landing_weights)
+
+    def expect_losses(self, bound: np.ndarray, search_rates: np.ndarray) -> None:
+        """Start from the loss risk the 2024 deployment implies, so the 72/28 split holds until
+        something changes, and from the loads it lets through."""
+        lanes, sea = self.model.lanes, self.model.config.sea
+        odds = exposure(lanes.track_km, sea.vessel_speed_kmh, search_rates)
+        caught = detection_probability(odds.sum(axis=1))
+        self.loss_risk = self.loss_risk_2024 = loss_share(bound, caught, lanes.landing_basin)
+        self.cocaine_load = bound * (1 - caught) * sea.vessel_load_tons
+
+    def learn(self, month: SeaMonth) -> None:
+        """Each basin's risks from the danger its vessels ran; lost loads wait to sail again."""
+        sea = self.model.config.sea
+        sailed = month.launched > 0
+        self.loss_risk = remembered(self.loss_risk, month.loss_danger, sailed, sea.risk_memory)
+        self.strike_risk = remembered(
+            self.strike_risk, month.strike_danger, sailed, sea.risk_memory
+        )
+        self.relaunch = sea.reship_share * (month.seized + month.struck)
+        self.cocaine_load = month.landed_at * sea.vessel_load_tons
+
+    # --- on land ----------------------------------------------------------------------------
+
+    def strike_labs(self, hits: np.ndarray) -> None:
+        """Labs lose what strikes destroyed and rebuild toward their 2024 capacity."""
+        force = self.model.config.force
+        self.lab_capacity = labs.after_strikes(self.lab_capacity, self.capacity_2024, hits, force)
+
+    def start_routes(self) -> None:
+        """Route the first month's loads and fix the references the flow is measured against."""
+        self.cocaine_reference = max(self.cocaine_load.sum(), 1e-12)
+        self.flow_reference = 1.0
+        self.route()
+        self.flow_reference = self.flow.max()
+        self.flow /= self.flow_reference
+        self.fentanyl_2024 = max(self.fentanyl_to_us, 1e-12)
+        self.flow_2024 = self.flow.copy()
+
+    def route(self) -> None:
+        """This month's loads to the crossings; the trees are rebuilt when costs changed (a cell
+        on a front between rivals costs more) and fentanyl rerouted when capacity changed."""
+        model = self.model
+        roads = model.roads
+        if self.routes_stale:
+            self.trees = RouteTrees.of(
+                roads,
+                roads.edge_costs(self.cost_factor()),
+                self.crossings,
+                model.config.routes.logit_scale_km,
+            )
+            self.routes_stale = False
+            self.fentanyl_capacity = None
+        if not np.array_equal(self.lab_capacity, self.fentanyl_capacity):
+            capacity = self.lab_capacity.ravel()[roads.cells]
+            self.fentanyl_through, arriving = self.trees.flows(self.lab_share * capacity)
+            self.fentanyl_to_us = model.config.routes.fentanyl_kg_per_month * arriving.sum()
+            self.fentanyl_capacity = self.lab_capacity.copy()
+        load = np.zeros(roads.nodes)
+        load[self.landing_node] = self.cocaine_load
+        cocaine_through, arriving = self.trees.flows(load)
+        self.cocaine_to_us = arriving.sum()
+        through = (self.fentanyl_through + cocaine_through / self.cocaine_reference) / 2
+        self.flow = np.zeros(model.grid.shape)
+        self.flow.ravel()[roads.cells] = through / self.flow_reference
+
+    def cost_factor(self) -> np.ndarray:
+        """Fronts between groups that fight cost more to cross, and so does a crackdown."""
+        model = self.model
+        cartels, mx = model.cartels, model.config.mx
+        fronts = cartels.fronts
+        fighting = cartels.rivalry[fronts.own, fronts.other] > 0
+        crackdown = model.grid.state == mx.crackdown_state if mx.crackdown_state else None
+        return cost_factor(
+            model.grid.shape,
+            fronts.cell[fighting],
+            model.config.routes.rival_cost,
+            crackdown,
+            mx.crackdown_cost,
+        )

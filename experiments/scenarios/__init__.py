@@ -1,1 +1,0 @@
-"""Named scenarios: TOML files of lever values applied from `policy.start`."""

@@ -1,0 +1,122 @@
+"""What a run records each month: the national figures and one row per state (the output
+contract in the README). Reading the model only: measuring changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mxstab.model.rules.violence import annual_rate
+from mxstab.model.world.states import STATES, per_state
+
+NATIONAL_COLUMNS = (
+    "homicides",
+    "homicide_rate",
+    "conflict_deaths",
+    "background_homicides",
+    "induced_homicides",
+    "clash_deaths",
+    "force_operations",
+    "leader_removals",
+    "cartel_members",
+    "cartels_active",
+    "recruits",
+    "arrests",
+    "cocaine_to_us_tons",
+    "fentanyl_to_us_kg",
+    "vessels_launched",
+    "pacific_launch_share",
+    "seized_tons",
+    "strikes",
+    "strike_deaths",
+    "crew_arrested",
+    "tariff_rate",
+    "maritime_posture",
+    "escalation_level",
+    "transfers",
+    "designation",
+    "news_shocks",
+    "relations_index",
+    "cooperation",
+    "us_pressure",
+    "displaced",
+    "displaced_to_border",
+    "corruption",
+    "stability_index",
+)
+STATE_COLUMNS = (
+    "state",
+    "homicides",
+    "homicide_rate",
+    "corruption",
+    "stability_index",
+    "displaced",
+)
+
+
+def national_figures(model: Any) -> dict[str, float]:
+    """This month's national figures (NATIONAL_COLUMNS)."""
+    places, cartels, sea, us = model.municipalities, model.cartels, model.vessels.at_sea, model.us
+    population = places.population.sum()
+    flows = cartels.flows
+    people = np.where(model.grid.mexico, places.population, 0.0)
+    return {
+        "homicides": float(places.homicides.sum()),
+        "homicide_rate": float(annual_rate(places.homicides.sum(), population)),
+        "conflict_deaths": float(places.conflict.sum()),
+        "background_homicides": float(places.background_deaths.sum()),
+        "induced_homicides": float(places.induced.sum()),
+        "clash_deaths": float(places.clashes.sum()),
+        "force_operations": model.force.operations,
+        "leader_removals": len(model.leaders_fallen),
+        "cartel_members": float(cartels.members.sum()),
+        "cartels_active": int(cartels.active.sum()),
+        "recruits": float(flows.recruits.sum()),
+        "arrests": float(flows.arrests.sum()),
+        "cocaine_to_us_tons": float(model.traffickers.cocaine_to_us),
+        "fentanyl_to_us_kg": float(model.traffickers.fentanyl_to_us),
+        "vessels_launched": int(sea.launched.sum()),
+        "pacific_launch_share": float(sea.launched[0] / max(sea.launched.sum(), 1)),
+        "seized_tons": float(sea.seized.sum() * model.config.sea.vessel_load_tons),
+        "strikes": int(sea.struck.sum()),
+        "strike_deaths": sea.crew_killed,
+        "crew_arrested": sea.crew_arrested,
+        "tariff_rate": us.tariff_rate,
+        "maritime_posture": us.maritime_posture,
+        "escalation_level": us.escalation_level,
+        "transfers": model.mexico.transfers_this_month,
+        "designation": int(us.designation),
+        "news_shocks": us.news_shocks,
+        "relations_index": model.mexico.relations,
+        "cooperation": model.mexico.cooperation,
+        "us_pressure": us.pressure,
+        "displaced": float(places.left.sum()),
+        "displaced_to_border": places.heading_north,
+        "corruption": float((places.corruption * people).sum() / people.sum()),
+        "stability_index": float((places.stability * people).sum() / people.sum()),
+    }
+
+
+def state_rows(model: Any) -> list[dict[str, float]]:
+    """This month's row per state (STATE_COLUMNS, with the month)."""
+    places = model.municipalities
+    state = model.grid.state
+    people = np.where(model.grid.mexico, places.population, 0.0)
+    residents = per_state(state, people)
+    homicides = per_state(state, places.homicides)
+    corruption = per_state(state, places.corruption * people) / residents.clip(min=1)
+    stability = per_state(state, places.stability * people) / residents.clip(min=1)
+    displaced = per_state(state, places.left)
+    return [
+        {
+            "month": model.month,
+            "state": code,
+            "homicides": float(homicides[code]),
+            "homicide_rate": float(annual_rate(homicides[code], residents[code])),
+            "corruption": float(corruption[code]),
+            "stability_index": float(stability[code]),
+            "displaced": float(displaced[code]),
+        }
+        for code in range(1, STATES + 1)
+    ]

@@ -1,0 +1,33 @@
+"""Arrests: the membership equation's η·m, with m the month's arrest pressure.
+
+m = investigation × (1 + gain × intelligence shared) × (1 − κ̄) / (1 − κ̄₂₀₂₄), κ̄ the
+member-weighted mean corruption of the cells the groups hold: 1 at the 2024 baseline, so the
+baseline makes the published 110 arrests a week, and corruption lowers arrests.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def member_corruption(owner: np.ndarray, corruption: np.ndarray, members: np.ndarray) -> float:
+    """κ̄: each group's mean corruption over the cells it holds, weighted by its members."""
+    held = owner >= 0
+    groups = len(members)
+    cells = np.bincount(owner[held], minlength=groups)
+    kappa = np.bincount(owner[held], weights=corruption[held], minlength=groups)
+    mean = np.divide(kappa, cells, out=np.zeros(groups), where=cells > 0)
+    total = members.sum()
+    return float((mean * members).sum() / total) if total > 0 else 0.0
+
+
+def arrest_pressure(
+    investigation: float,
+    intel_gain: float,
+    intel_sharing: float,
+    corruption_now: float,
+    corruption_2024: float,
+) -> float:
+    """m for this month (1 at the 2024 baseline)."""
+    effort = investigation * (1 + intel_gain * intel_sharing)
+    return effort * (1 - corruption_now) / (1 - corruption_2024)

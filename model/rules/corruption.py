@@ -1,0 +1,49 @@
+"""Per-cell corruption κ in [0, 1]:
+
+κ ← κ + α·F·s·(1 − g)·(1 − κ) + D·(mean of neighbours' κ − κ) − γ·A·κ, clipped to [0, 1]
+
+F the trafficking flow through the cell (busiest cell of 2024 = 1), s = 1 on cells a group holds,
+g governance, A the anti-corruption effort (1 = 2024). No corruption data ships, so κ starts at
+the rest state of this rule under the 2024 flows and control.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mxstab.model.config import Corruption
+from mxstab.model.rules.kernels import corruption_step
+
+REST_TOLERANCE = 1e-12
+
+
+def rates(
+    flow: np.ndarray, owner: np.ndarray, c: Corruption, anticorruption: float
+) -> tuple[np.ndarray, float]:
+    """The growth raster and the decay rate."""
+    control = (owner >= 0).astype(float)
+    growth = c.growth * flow * control * (1 - c.governance)
+    return growth, c.decay * anticorruption
+
+
+def month(
+    corruption: np.ndarray,
+    growth: np.ndarray,
+    decay: float,
+    diffusion: float,
+    mask: np.ndarray,
+    out: np.ndarray,
+) -> np.ndarray:
+    """One month of growth, decay and diffusion to the neighbours, written into `out`."""
+    return corruption_step(corruption, growth, decay, diffusion, mask, out)
+
+
+def at_rest(growth: np.ndarray, decay: float, diffusion: float, mask: np.ndarray) -> np.ndarray:
+    """κ where the rule no longer moves it (no cell by more than REST_TOLERANCE)."""
+    corruption, following = np.zeros(mask.shape), np.zeros(mask.shape)
+    change = np.inf
+    while change > REST_TOLERANCE:
+        month(corruption, growth, decay, diffusion, mask, following)
+        corruption, following = following, corruption
+        change = np.abs(corruption - following).max()
+    return corruption

@@ -1,0 +1,132 @@
+"""Who holds which cell, where rivals meet, and where their dead fall.
+
+Initial rule: in each state, every group reported there (named organisations from the presence
+table, local groups in their home state) gets one seed cell drawn by population; each cell goes to
+the group minimising distance / √strength, a multiplicatively weighted Voronoi partition whose areas
+grow with strength. A named organisation's strength in a state is its members spread over the states
+that report it in proportion to their 2023 homicides. A group's strength in a cell is its members
+spread evenly over the cells it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mxstab.model.world.neighbours import MOORE
+from mxstab.model.world.states import STATES, per_state
+
+NO_OWNER = -1
+
+
+@dataclass(frozen=True)
+class Fronts:
+    """Directed edges (cell of group a) → (Moore neighbour of group b ≠ a), as flat cell indices."""
+
+    cell: np.ndarray
+    own: np.ndarray
+    other: np.ndarray
+
+    @staticmethod
+    def of(owner: np.ndarray) -> Fronts:
+        rows, cols = owner.shape
+        cells, owns, others = [], [], []
+        for dr, dc in MOORE:
+            a = owner[max(-dr, 0) : rows - max(dr, 0), max(-dc, 0) : cols - max(dc, 0)]
+            b = owner[max(dr, 0) : rows - max(-dr, 0), max(dc, 0) : cols - max(-dc, 0)]
+            r, c = np.nonzero((a != b) & (a != NO_OWNER) & (b != NO_OWNER))
+            cells.append((r + max(-dr, 0)) * cols + c + max(-dc, 0))
+            owns.append(a[r, c])
+            others.append(b[r, c])
+        return Fronts(np.concatenate(cells), np.concatenate(owns), np.concatenate(others))
+
+
+def place_pair_deaths(
+    pair_deaths: np.ndarray,
+    owner: np.ndarray,
+    fronts: Fronts,
+    population: np.ndarray,
+    state: np.ndarray,
+    home_state: np.ndarray,
+) -> np.ndarray:
+    """Deaths raster: members of a killed by b fall on a's cells along the a–b front, shared by
+    its edges in proportion to the people of the edge's cell (fighting is over towns, not empty
+    land). A pair with no common front: a's dead fall across a's cells by population, or across
+    b's if a holds none (the fight is on b's ground), or across a's home state if neither holds
+    any. Every death lands exactly once."""
+    groups = pair_deaths.shape[0]
+    deaths = np.zeros(owner.size)
+    edge_pair = fronts.own.astype(np.int64) * groups + fronts.other
+    edge_weight = population.ravel()[fronts.cell] + 1.0
+    edges_per_pair = np.bincount(edge_pair, minlength=groups * groups)
+    weight_per_pair = np.bincount(edge_pair, weights=edge_weight, minlength=groups * groups)
+    share = pair_deaths.ravel()[edge_pair] * edge_weight / np.maximum(weight_per_pair[edge_pair], 1)
+    np.add.at(deaths, fronts.cell, share)
+
+    off_front = np.where(edges_per_pair.reshape(groups, groups) == 0, pair_deaths, 0.0)
+    if off_front.any():
+        flat_owner, flat_pop, flat_state = owner.ravel(), population.ravel(), state.ravel()
+        owned = flat_owner != NO_OWNER
+        held_pop = np.bincount(flat_owner[owned], weights=flat_pop[owned] + 1.0, minlength=groups)
+        holds = held_pop > 0
+        on_own = off_front.sum(1) * holds
+        on_rival = (off_front * (~holds)[:, None] * holds[None, :]).sum(0)
+        per_person = np.divide(on_own + on_rival, held_pop, out=np.zeros(groups), where=holds)
+        deaths[owned] += per_person[flat_owner[owned]] * (flat_pop[owned] + 1.0)
+        nowhere = (off_front * (~holds)[:, None] * (~holds)[None, :]).sum(1)
+        state_pop = per_state(state, population)
+        homeless = per_state(home_state, nowhere)
+        per_person_home = np.divide(
+            homeless, state_pop, out=np.zeros(STATES + 1), where=state_pop > 0
+        )
+        deaths += np.where(flat_state > 0, per_person_home[flat_state] * flat_pop, 0.0)
+    return deaths.reshape(owner.shape)
+
+
+def weighted_voronoi(
+    cells: np.ndarray, seeds: np.ndarray, strength: np.ndarray, cols: int
+) -> np.ndarray:
+    """Index of the seed each cell goes to: argmin of grid distance / √strength (flat indices)."""
+    cell_rc = np.column_stack(np.divmod(cells, cols)).astype(float)
+    seed_rc = np.column_stack(np.divmod(seeds, cols)).astype(float)
+    distance = np.linalg.norm(cell_rc[:, None, :] - seed_rc[None, :, :], axis=-1)
+    return np.argmin(distance / np.sqrt(strength)[None, :], axis=1)
+
+
+def draw_seeds(
+    candidates: np.ndarray, population: np.ndarray, count: int, rng: np.random.Generator
+) -> np.ndarray:
+    """`count` distinct cells of `candidates` (flat indices), drawn ∝ population + 1."""
+    weight = population.ravel()[candidates] + 1.0
+    return rng.choice(candidates, size=count, replace=False, p=weight / weight.sum())
+
+
+def initial_owner(
+    state: np.ndarray,
+    population: np.ndarray,
+    strength: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Owner raster from `strength[group, state code]` (0 where the group is absent)."""
+    owner = np.full(state.shape, NO_OWNER, np.int32)
+    cols = state.shape[1]
+    for code in range(1, strength.shape[1]):
+        flat = np.flatnonzero(state.ravel() == code)
+        present = np.flatnonzero(strength[:, code] > 0)
+        present = present[np.argsort(-strength[present, code], kind="stable")]
+        if flat.size == 0 or present.size == 0:
+            continue
+        seeds = draw_seeds(flat, population, min(present.size, flat.size), rng)
+        present = present[: seeds.size]
+        choice = weighted_voronoi(flat, seeds, strength[present, code], cols)
+        owner.ravel()[flat] = present[choice]
+    return owner
+
+
+def members_per_cell(owner: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """s_i in members: the holder's members spread evenly over the cells it holds."""
+    held = owner >= 0
+    cells = np.bincount(owner[held], minlength=members.size)
+    share = np.divide(members, cells, out=np.zeros(cells.size, float), where=cells > 0)
+    return np.where(held, share[np.maximum(owner, 0)], 0.0)

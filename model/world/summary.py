@@ -1,0 +1,41 @@
+"""The static world of one resolution, per state and point: what `mxstab info` prints."""
+
+from __future__ import annotations
+
+from mxstab.model.world.grid import load_grid
+from mxstab.model.world.population import cell_population
+from mxstab.model.world.states import per_state, state_table
+
+
+def world_summary(resolution: float) -> dict:
+    """States (grid cells and area beside census and 2023 homicide figures) and snapped points."""
+    grid = load_grid(resolution)
+    population = cell_population(resolution)
+    cells = per_state(grid.state)
+    area = per_state(grid.state, grid.area_km2)
+    people = per_state(grid.state, population)
+    states = [
+        {
+            "code": int(code),
+            "name": row["name"],
+            "cells": int(cells[code]),
+            "area_km2": round(float(area[code]), 1),
+            "reference_area_km2": float(row["area_km2"]),
+            "population": int(people[code]),
+            "homicides_2023": int(row["homicides_2023"]),
+            "homicide_rate_2023": round(float(row["homicide_rate_2023"]), 2),
+            "homicide_source": row["homicide_source"],
+        }
+        for code, row in state_table().iterrows()
+    ]
+    points = [
+        {"name": p.name, "kind": p.kind, "state": p.state, "row": p.row, "col": p.col}
+        for p in grid.points
+    ]
+    return {
+        "resolution": grid.resolution,
+        "shape": list(grid.shape),
+        "mexican_cells": int(grid.mexico.sum()),
+        "states": states,
+        "points": points,
+    }
