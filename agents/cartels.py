@@ -129,8 +129,9 @@ class Cartels:
         )
 
     def split(self, parent: int, names: list[str], when: int) -> list[int]:
-        """Fragment `parent` into splinters named `names`; the seeds of their territory come from
-        a stream of this split's own (`split:<group>:<when>`), so other splits never move them."""
+        """Fragment `parent` into splinters named `names` in month `when`; the seeds of their
+        territory come from a stream of this split's own (`split:<group>:<month>`), so other
+        splits never move them."""
         model = self.model
         population = model.municipalities.population
         count = len(self.names)

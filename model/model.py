@@ -173,10 +173,11 @@ class MxStabModel(mesa.Model):
         self.cartels.step(self.mexico.arrest_pressure(), self.us.lethality())
 
     def remove_leaders(self, groups: list[int]) -> None:
-        """The leaders of `groups` fall; each group splits and the trade follows the new map."""
-        self.leaders_fallen = self.cartels.lose_leaders(groups, when=self.steps)
+        """The leaders of `groups` fall this month; each group splits and the trade follows the
+        new map."""
+        self.leaders_fallen = self.cartels.lose_leaders(groups, when=self.month)
         for name in self.leaders_fallen:
-            self.log(self.steps, f"{name} loses its leader and splits")
+            self.log(self.month, f"{name} loses its leader and splits")
         if self.leaders_fallen:
             self.traffickers.territory_changed()
 
@@ -227,7 +228,7 @@ class MxStabModel(mesa.Model):
             if event.month != month:
                 continue
             if event.kind == "sinaloa_split":
-                self.sinaloa_split()
+                self.sinaloa_split(month)
             elif event.kind == "transfer":
                 self.mexico.transfer(int(event.value), month)
             elif event.kind in POLICY_DIALS and self.policy_active:
@@ -237,14 +238,14 @@ class MxStabModel(mesa.Model):
             quiet = event.kind in ("sinaloa_split", "leader_arrest")
             self.log(month, event.label + ("" if quiet else f" ({event.kind} = {event.value:g})"))
 
-    def sinaloa_split(self) -> None:
+    def sinaloa_split(self, month: int) -> None:
         """2024-09-09: the Sinaloa cartel splits into Chapitos and Mayos at war; Chapitos side
         with the CJNG and Mayos with the CDN (DEA 2025, as in the presence table's notes)."""
         cartels = self.cartels
         sinaloa = cartels.index(SINALOA)
         if not cartels.active[sinaloa]:
             return
-        chapitos, mayos = cartels.split(sinaloa, [CHAPITOS, MAYOS], when=self.steps)
+        chapitos, mayos = cartels.split(sinaloa, [CHAPITOS, MAYOS], when=month)
         self.traffickers.territory_changed()
         cartels.ally(chapitos, cartels.index(CJNG))
         cartels.ally(mayos, cartels.index(NORESTE))

@@ -101,6 +101,8 @@ def test_run_writes_n_monthly_rows_a_manifest_and_maps(tmp_path):
     states = pd.read_parquet(out / "states.parquet")
     assert len(states) == 5 * 32 and set(states["state"]) == set(range(1, 33))
     assert states["state"].dtype.kind == "i"
+    events = pd.read_parquet(out / "events.parquet")
+    assert list(events.columns) == ["month", "date", "event"] and events["month"].dtype.kind == "i"
     manifest = json.loads((out / "manifest.json").read_text())
     assert {
         "scenario",

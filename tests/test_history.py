@@ -6,6 +6,7 @@ import pytest
 
 from mxstab.experiments.run import run_model
 from mxstab.model.config import Config
+from mxstab.model.scenarios import load_scenario
 from mxstab.model.world.record import month_label, month_of, recorded_events
 
 
@@ -57,3 +58,16 @@ def test_relations_fall_under_the_tariff_and_rise_with_transfers(replay):
     assert relations.loc[19] > relations.loc[18] and relations.loc[24] > relations.loc[23]
     assert all(relations.loc[m] > relations.loc[m - 1] for m in range(26, 40))
     assert relations.loc[39] < start
+
+
+def test_leader_removals_are_logged_in_the_month_they_happen():
+    """Under the kingpin campaign from month 0, each month's `leader_removals` equals the
+    `loses its leader` entries of `events` dated that month."""
+    config = load_scenario("kingpin_campaign").config({"policy.start": 0})
+    result = run_model(config, seed=1, months=12)
+    removals = result.national.set_index("month")["leader_removals"]
+    events = result.events[result.events["event"].str.contains("loses its leader")]
+    logged = events.groupby("month").size().reindex(removals.index, fill_value=0)
+    assert removals.sum() > 0
+    assert (logged == removals).all(), (logged, removals)
+    assert (events["date"] == [month_label(m) for m in events["month"]]).all()

@@ -11,6 +11,8 @@ from scipy.stats import spearmanr
 
 from mxstab.experiments.run import run_model
 from mxstab.model.config import Config
+from mxstab.model.model import MxStabModel
+from mxstab.model.scenarios import load_scenario
 from mxstab.model.world.states import state_table
 
 SEEDS = range(20)
@@ -132,8 +134,6 @@ def test_invariants_for_any_valid_config(
             "mx.national_guard": guard,
         }
     )
-    from mxstab.model.model import MxStabModel
-
     model = MxStabModel(config, seed=seed)
     model.us.set_dial("maritime_posture", posture)
     model.us.set_dial("tariff_rate", tariff)
@@ -192,8 +192,6 @@ def test_anti_corruption_effort_lowers_corruption():
 
 
 def test_displaced_people_are_conserved_and_the_northbound_reach_the_border():
-    from mxstab.model.model import MxStabModel
-
     config = Config().with_overrides({"displacement.rate": 0.01})
     model = MxStabModel(config, seed=1)
     border = model.grid.border_us
@@ -218,3 +216,16 @@ def test_the_fine_grid_runs_with_the_same_accounting():
     )
     yearly = national["homicides"].mean() * 12
     assert 0.9 * INEGI_2023[0] <= yearly <= 1.1 * INEGI_2023[1]
+
+
+def test_mesa_generators_are_never_drawn_from():
+    """Every draw comes from a named stream; Mesa's `rng` and `random` stay untouched, so nothing
+    draws from them by mistake (full intervention from month 0 exercises every mechanism)."""
+    config = load_scenario("full_intervention").config({"policy.start": 0, "mx.national_guard": 2})
+    model = MxStabModel(config, seed=3)
+    rng, random = model.rng.bit_generator.state, model.random.getstate()
+    for _ in range(4):
+        model.step()
+    assert model.national["force_operations"] > 0
+    assert model.rng.bit_generator.state == rng
+    assert model.random.getstate() == random

@@ -47,8 +47,7 @@ def draw_counts(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
 
 def start_rate(expected: np.ndarray, population: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """The smoothed rate's start: the expected level per 100k per year."""
-    people = np.maximum(population, 1.0)
-    return np.where(mask, expected * 12e5 / people, 0.0)
+    return np.where(mask, annual_rate(expected, np.maximum(population, 1.0)), 0.0)
 
 
 def smoothed_rate(
@@ -60,6 +59,6 @@ def smoothed_rate(
 ) -> np.ndarray:
     """The rate people perceive: an exponential average of the month's expected homicides per
     100k per year (the violence they see coming, not one month's draw)."""
-    people = np.where(mask, population, 0.0)
-    rate = np.divide(level * 12e5, people, out=np.zeros_like(people), where=people > 0)
+    inhabited = mask & (population > 0)
+    rate = np.where(inhabited, annual_rate(level, np.where(inhabited, population, 1.0)), 0.0)
     return (1 - smoothing) * previous + smoothing * rate
