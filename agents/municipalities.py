@@ -13,6 +13,7 @@ import numpy as np
 
 from mxstab.model.rules import contagion, corruption
 from mxstab.model.rules.displacement import displace
+from mxstab.model.rules.kernels import corruption_step
 from mxstab.model.rules.stability import stability_index
 from mxstab.model.rules.violence import (
     background_at_start,
@@ -110,7 +111,7 @@ class Municipalities:
     def corrupt(self, growth: np.ndarray, decay: float) -> None:
         """One month of corruption: growth, decay and diffusion to the neighbours."""
         diffusion = self.model.config.corruption.diffusion
-        corruption.month(self.corruption, growth, decay, diffusion, self.mask, self.corruption_next)
+        corruption_step(self.corruption, growth, decay, diffusion, self.mask, self.corruption_next)
         self.corruption, self.corruption_next = self.corruption_next, self.corruption
 
     def assess_stability(self) -> None:

@@ -26,24 +26,12 @@ def rates(
     return growth, c.decay * anticorruption
 
 
-def month(
-    corruption: np.ndarray,
-    growth: np.ndarray,
-    decay: float,
-    diffusion: float,
-    mask: np.ndarray,
-    out: np.ndarray,
-) -> np.ndarray:
-    """One month of growth, decay and diffusion to the neighbours, written into `out`."""
-    return corruption_step(corruption, growth, decay, diffusion, mask, out)
-
-
 def at_rest(growth: np.ndarray, decay: float, diffusion: float, mask: np.ndarray) -> np.ndarray:
     """κ where the rule no longer moves it (no cell by more than REST_TOLERANCE)."""
     corruption, following = np.zeros(mask.shape), np.zeros(mask.shape)
     change = np.inf
     while change > REST_TOLERANCE:
-        month(corruption, growth, decay, diffusion, mask, following)
+        corruption_step(corruption, growth, decay, diffusion, mask, following)
         corruption, following = following, corruption
         change = np.abs(corruption - following).max()
     return corruption
