@@ -19,7 +19,12 @@ from mxstab.model.rules.fragmentation import (
     split_rivalry,
     split_territory,
 )
-from mxstab.model.rules.membership import MonthFlows, WeeklyRates, integrate_month
+from mxstab.model.rules.membership import (
+    WEEKS_PER_MONTH,
+    MonthFlows,
+    WeeklyRates,
+    integrate_month,
+)
 from mxstab.model.rules.recruitment import baseline_gap, group_recruitment, local_recruitment
 from mxstab.model.rules.retaliation import revenge_killings
 from mxstab.model.rules.tariffs import effective_tariff
@@ -30,16 +35,19 @@ from mxstab.model.rules.territory import (
     place_pair_deaths,
 )
 from mxstab.model.streams import stream
+from mxstab.model.world.calendar import months_between
 from mxstab.model.world.organisations import Groups, strength_by_state
 
-PERIOD_BEFORE_START = 24
-"""Months the published fit's 2022 members are grown before the model's start (January 2024)."""
+PUBLISHED_FIT_START = "2022-01"
+"""The published fit's members (175,000) are of 2022: the equation carries them to the start."""
 
 
 class Cartels:
     """Every armed group: a named organisation, a local group, or a splinter of either."""
 
-    def __init__(self, model: mesa.Model, start: Groups) -> None:
+    def __init__(self, model: mesa.Model, start: Groups, homicides: np.ndarray) -> None:
+        """The groups of 2022 carried to the model's start; their territory drawn from their
+        strength by state (named organisations spread by `homicides` per state)."""
         self.model = model
         self.names = list(start.names)
         self.named = start.named.copy()
@@ -47,14 +55,15 @@ class Cartels:
         self.members = start.members.copy()
         self.rivalry = start.rivalry.copy()
         self.alliances = start.alliances.copy()
-        for _ in range(PERIOD_BEFORE_START):
-            self.members, _ = self.month_ahead()
-        strength = strength_by_state(self, model.config.territory.home_share)
+        months = months_between(PUBLISHED_FIT_START, model.start)
+        for _ in range(abs(months)):
+            self.members, _ = self.month_ahead(backward=months < 0)
+        strength = strength_by_state(self, model.config.territory.home_share, homicides)
         population = model.municipalities.population
         rng = model.streams["territory"]
         self.hold(initial_owner(model.grid.state, population, strength, rng))
         self.flows: MonthFlows = self.month_ahead()[1]
-        self.recruitment_gap_2024 = baseline_gap(
+        self.recruitment_gap_start = baseline_gap(
             model.config.labour, model.config.mx.social_programs
         )
 
@@ -80,14 +89,17 @@ class Cartels:
         recruitment: np.ndarray | None = None,
         arrest_pressure: float = 1.0,
         lethality: float = 1.0,
+        backward: bool = False,
     ) -> tuple[np.ndarray, MonthFlows]:
-        """(members, flows) one month on from now: the published equation where r_c = m = 1."""
+        """(members, flows) one month on from now (or, `backward`, one month before now): the
+        published equation where r_c = m = 1."""
         m = self.model.config.membership
         if recruitment is None:
             recruitment = np.ones(len(self.members))
         rates = WeeklyRates.of(m, lethality)
+        weeks = -WEEKS_PER_MONTH if backward else WEEKS_PER_MONTH
         return integrate_month(
-            self.members, recruitment, arrest_pressure, self.rivalry, rates, m.substeps
+            self.members, recruitment, arrest_pressure, self.rivalry, rates, m.substeps, weeks
         )
 
     def recruitment(self) -> np.ndarray | None:
@@ -103,7 +115,7 @@ class Cartels:
             model.config.mx.social_programs,
             us.financial_sanctions,
             effective_tariff(us.tariff_rate, us.usmca_exempt_share),
-            self.recruitment_gap_2024,
+            self.recruitment_gap_start,
         )
         population = model.municipalities.population
         return group_recruitment(self.owner, population, local, len(self.members))

@@ -43,8 +43,8 @@ class MexicanGovernment(mesa.Agent):
     # --- enforcement --------------------------------------------------------------------------
 
     def note_arrest_baseline(self) -> None:
-        """κ̄ of January 2024, against which arrests are measured (1 at the 2024 baseline)."""
-        self.corruption_2024 = self.corruption_faced()
+        """κ̄ at the start, against which arrests are measured (m = 1 at the start)."""
+        self.corruption_start = self.corruption_faced()
 
     def corruption_faced(self) -> float:
         cartels = self.model.cartels
@@ -61,7 +61,7 @@ class MexicanGovernment(mesa.Agent):
             config.enforcement.intel_arrest_gain,
             self.model.us.intel_sharing,
             self.corruption_faced(),
-            self.corruption_2024,
+            self.corruption_start,
         )
 
     def hunt_leaders(self) -> list[int]:
@@ -114,7 +114,7 @@ class MexicanGovernment(mesa.Agent):
         model = self.model
         per_year = model.config.mx.transfers_per_year
         months_between = 12 // TRANSFER_BATCHES_PER_YEAR
-        if per_year and (model.month - model.config.policy.start) % months_between == 0:
+        if per_year and (model.month - model.policy_month) % months_between == 0:
             self.transfer(per_year // TRANSFER_BATCHES_PER_YEAR, model.month)
 
     def consents(self) -> bool:

@@ -22,6 +22,8 @@ from mxstab.model.rules.violence import (
     smoothed_rate,
     start_rate,
 )
+from mxstab.model.world.population import population_in_month
+from mxstab.model.world.states import STATES
 
 
 class Municipalities:
@@ -37,7 +39,7 @@ class Municipalities:
         self.arrived = np.zeros(shape)
         self.arrivals = np.zeros(shape)  # the displacement kernel's output buffer
         self.heading_north = 0.0
-        self.heading_north_2024 = 0.0
+        self.heading_north_start = 0.0
         self.stability = np.zeros(shape)
 
     @property
@@ -45,8 +47,8 @@ class Municipalities:
         return int(self.mask.sum())
 
     def start_corruption(self, growth: np.ndarray, decay: float) -> None:
-        """No corruption data ships: start where the rule rests under the 2024 flows and control,
-        so the baseline is stationary and policies move it."""
+        """No corruption data ships: start where the rule rests under the flows and control of the
+        start, so the baseline is stationary and policies move it."""
         diffusion = self.model.config.corruption.diffusion
         self.corruption = corruption.at_rest(growth, decay, diffusion, self.mask)
         self.corruption_next = np.zeros(self.mask.shape)
@@ -99,8 +101,21 @@ class Municipalities:
             self.population, self.smoothed_rate, self.mask, grid.border_us, p, self.arrivals
         )
         if first_month:
-            self.heading_north_2024 = self.heading_north
+            self.heading_north_start = self.heading_north
         self.population += self.arrived - self.left
+
+    def grow(self, when: int) -> None:
+        """Each state's people grow (or shrink) as CONAPO's population from month number `when`
+        to the next: births, deaths of other causes and migration the model does not draw."""
+        growth = np.divide(
+            population_in_month(when + 1),
+            population_in_month(when),
+            out=np.ones(STATES + 1),
+            where=population_in_month(when) > 0,
+        )
+        before = self.population.sum()
+        self.population *= np.where(self.mask, growth[self.model.grid.state], 1.0)
+        self.demographic_change = float(self.population.sum() - before)
 
     def spread_violence(self) -> None:
         """Contagion: this month's excess induces next month's deaths among the neighbours."""

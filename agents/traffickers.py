@@ -4,8 +4,8 @@ At sea they decide how many vessels to launch in each basin and where to send th
 (`rules.trafficking`), and learn from what happened to their vessels. On land they make fentanyl
 in the labs (`rules.labs`) and move it, with the cocaine the vessels landed, to the US border
 crossings (`rules.routing`). The flow through each cell, which feeds corruption and violence, is
-the two commodities' mean share of their 2024 volume, scaled to 1 at the busiest cell of January
-2024 (a fixed reference, so fewer landings mean less flow).
+the two commodities' mean share of their volume at the start, scaled to 1 at the busiest cell of
+the first month (a fixed reference, so fewer landings mean less flow).
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ class Traffickers:
         self.model = model
         self.strike_risk = np.zeros(len(BASINS))
         self.relaunch = np.zeros(len(BASINS))
-        self.loss_risk = self.loss_risk_2024 = np.zeros(len(BASINS))
+        self.loss_risk = self.loss_risk_start = np.zeros(len(BASINS))
         grid, roads, lanes = model.grid, model.roads, model.lanes
-        self.capacity_2024 = labs.capacity_2024(grid.state, grid.mexico)
-        self.lab_capacity = self.capacity_2024.copy()
-        lab_cells = self.capacity_2024.ravel()[roads.cells] > 0
-        self.lab_share = lab_cells / self.capacity_2024.sum()
+        self.capacity_start = labs.capacity_start(grid.state, grid.mexico)
+        self.lab_capacity = self.capacity_start.copy()
+        lab_cells = self.capacity_start.ravel()[roads.cells] > 0
+        self.lab_share = lab_cells / self.capacity_start.sum()
         self.landing_node = np.searchsorted(roads.cells, lanes.landing_cell)
         self.crossings = roads.crossing_nodes(grid)
         self.territory_changed()
@@ -60,7 +60,7 @@ class Traffickers:
         return launch_means(
             self.model.config.sea,
             self.loss_risk,
-            self.loss_risk_2024,
+            self.loss_risk_start,
             self.strike_risk,
             self.relaunch,
         )
@@ -70,12 +70,12 @@ class Traffickers:
         return expected_bound(self.model.lanes, self.launch_means(), self.landing_weights)
 
     def expect_losses(self, bound: np.ndarray, search_rates: np.ndarray) -> None:
-        """Start from the loss risk the 2024 deployment implies, so the 72/28 split holds until
-        something changes, and from the loads it lets through."""
+        """Start from the loss risk the deployment at the start implies, so the 72/28 split holds
+        until something changes, and from the loads it lets through."""
         lanes, sea = self.model.lanes, self.model.config.sea
         odds = exposure(lanes.track_km, sea.vessel_speed_kmh, search_rates)
         caught = detection_probability(odds.sum(axis=1))
-        self.loss_risk = self.loss_risk_2024 = loss_share(bound, caught, lanes.landing_basin)
+        self.loss_risk = self.loss_risk_start = loss_share(bound, caught, lanes.landing_basin)
         self.cocaine_load = bound * (1 - caught) * sea.vessel_load_tons
 
     def learn(self, month: SeaMonth) -> None:
@@ -92,9 +92,9 @@ class Traffickers:
     # --- on land ----------------------------------------------------------------------------
 
     def strike_labs(self, hits: np.ndarray) -> None:
-        """Labs lose what strikes destroyed and rebuild toward their 2024 capacity."""
+        """Labs lose what strikes destroyed and rebuild toward their capacity at the start."""
         force = self.model.config.force
-        self.lab_capacity = labs.after_strikes(self.lab_capacity, self.capacity_2024, hits, force)
+        self.lab_capacity = labs.after_strikes(self.lab_capacity, self.capacity_start, hits, force)
 
     def start_routes(self) -> None:
         """Route the first month's loads and fix the references the flow is measured against."""
@@ -103,8 +103,8 @@ class Traffickers:
         self.route()
         self.flow_reference = self.flow.max()
         self.flow /= self.flow_reference
-        self.fentanyl_2024 = max(self.fentanyl_to_us, 1e-12)
-        self.flow_2024 = self.flow.copy()
+        self.fentanyl_start = max(self.fentanyl_to_us, 1e-12)
+        self.flow_start = self.flow.copy()
 
     def route(self) -> None:
         """This month's loads to the crossings; the trees are rebuilt when costs changed (a cell

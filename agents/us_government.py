@@ -15,11 +15,12 @@ from mxstab.model.config import US
 from mxstab.model.rules.force import ForceMonth, apply_force
 from mxstab.model.rules.tariffs import effective_tariff
 from mxstab.model.rules.us_policy import PRESSURE_WEIGHTS, Signals, choose_level, pressure
+from mxstab.model.world.calendar import month_number
 from mxstab.model.world.record import overdose_deaths, overdose_series
 
 MARITIME_POSTURES = ("none", "interdiction", "strikes")
 TARIFF_LEVELS = (0.0, 0.25, 0.5)
-US_ELECTIONS = (10, 34, 58, 82, 106)  # November 2024, 2026, 2028, 2030, 2032
+US_ELECTIONS = tuple(month_number(f"{year}-11") for year in range(2018, 2034, 2))  # federal
 ESCALATION_LEVELS = 3
 
 
@@ -92,19 +93,19 @@ class USGovernment(mesa.Agent):
         projected with the fentanyl reaching the US past the record), people heading to the
         border, the next federal election, the news, and Mexico's effort."""
         model = self.model
-        month = model.month
+        month = model.first_month + model.month
         deaths = overdose_deaths(month)
         if month > overdose_series()[-1][0]:
-            deaths *= model.traffickers.fentanyl_to_us / model.traffickers.fentanyl_2024
+            deaths *= model.traffickers.fentanyl_to_us / model.traffickers.fentanyl_start
         people = model.municipalities
         return Signals(
             overdose_deaths=deaths,
             overdose_2023=overdose_series()[0][1],
             heading_north=people.heading_north,
-            heading_north_2024=people.heading_north_2024,
+            heading_north_start=people.heading_north_start,
             months_to_vote=min(e - month for e in US_ELECTIONS if e >= month),
             news=self.news_level,
-            transfers_12_months=model.mexico.transferred_since(month - 12),
+            transfers_12_months=model.mexico.transferred_since(model.month - 12),
             cooperation=model.mexico.cooperation,
         )
 

@@ -151,7 +151,7 @@ def step_and_redraw_seconds(model: MxStabModel, repeats: int) -> float:
     from mxstab.viz.maps import LiveMap
 
     live_map = LiveMap(model, "homicide_rate", (6.6, 3.9))
-    live_charts = LiveCharts(["run"], model.config.policy.start)
+    live_charts = LiveCharts(["run"], model.policy_month, model.start)
 
     def step_and_redraw() -> None:
         model.step()

@@ -34,7 +34,9 @@ from mxstab.model.model import MxStabModel
 from mxstab.model.rules.detection import detection_probability, exposure
 from mxstab.model.rules.interdiction import FORCES, US_FORCES
 from mxstab.model.rules.membership import PublishedCheck, published_check
+from mxstab.model.world.calendar import DEFAULT_START
 from mxstab.model.world.organisations import initial_groups
+from mxstab.model.world.victims import TRAIN_END, victims_record
 
 SOURCE = "Prieto-Curiel, Campedelli & Hope (2023), Science 381:1312"
 KINGPIN_SOURCE = (
@@ -73,7 +75,8 @@ class Fitted:
 
 def check_membership(config: Membership) -> PublishedCheck:
     """The published figures for one membership config, from its 2022 start."""
-    groups = initial_groups(config)
+    level = victims_record().monthly_level_before(DEFAULT_START)
+    groups = initial_groups(config, level)
     return published_check(groups.members, groups.rivalry, config)
 
 
@@ -138,8 +141,17 @@ def fit_membership() -> list[Fitted]:
 
 
 def write_calibration(fitted: list[Fitted]) -> None:
-    """Write the TOML (temporary file, then rename)."""
-    lines = ["# Written by `mxstab calibrate` (experiments/calibrate.py); do not edit by hand.", ""]
+    """Write the TOML (temporary file, then rename), stamped with the training slice of the
+    record it was fitted against (checked whenever a model loads it)."""
+    record = victims_record()
+    lines = [
+        "# Written by `mxstab calibrate` (experiments/calibrate.py); do not edit by hand.",
+        "",
+        "[record]",
+        f'train_end = "{TRAIN_END}"',
+        f'training_sha256 = "{record.training_sha256()}"',
+        "",
+    ]
     for f in fitted:
         lines += [
             f"[{f.name}]",
@@ -171,7 +183,7 @@ def removal_effect(config: Config, seeds: tuple[int, ...] = REMOVAL_SEEDS) -> tu
             if not held.any():
                 continue
             ground = binary_dilation(held, np.ones((3, 3), bool)) & model.grid.mexico
-            model.remove_leaders([group])
+            model.remove_leaders([group], model.month)
             after = np.zeros(model.grid.shape)
             for _ in range(REMOVAL_MONTHS):
                 model.step()

@@ -78,7 +78,8 @@ def info(
     resolution: Resolution = 0.25,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
-    """The world at one resolution: per state cells, area, population, 2023 homicides; points."""
+    """The world at one resolution: per state cells, area, population (2020 census, CONAPO
+    2023), 2023 homicides (INEGI) and victims (SESNSP); points."""
     from mxstab.model.world.summary import world_summary
 
     summary = world_summary(resolution)
@@ -93,9 +94,11 @@ def info(
         "area km²",
         "ref. km²",
         "population",
-        "homicides 2023",
+        "INEGI 2023",
         "per 100k",
         "source",
+        "CONAPO 2023",
+        "SESNSP 2023",
     ):
         table.add_column(column, justify="left" if column in ("state", "source") else "right")
     for s in summary["states"]:
@@ -109,8 +112,10 @@ def info(
             f"{s['homicides_2023']:,}",
             f"{s['homicide_rate_2023']:.1f}",
             s["homicide_source"],
+            f"{s['population_conapo_2023']:,}",
+            f"{s['victims_sesnsp_2023']:,}",
         )
-    console = Console(width=max(Console().width, 140))
+    console = Console(width=max(Console().width, 170))
     console.print(table)
     points = Table(title="Points (snapped)")
     for column in ("name", "kind", "state", "row", "col"):
@@ -139,32 +144,37 @@ def run(
     scenario: Annotated[
         str, typer.Option(help="named scenario (see `mxstab scenarios`)")
     ] = "baseline",
-    months: Annotated[
-        int, typer.Option(min=1, max=600, help="months to run from January 2024")
-    ] = 24,
+    months: Annotated[int, typer.Option(min=1, max=600, help="months to run from the start")] = 24,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="random seed")] = 0,
     resolution: Resolution = 0.25,
+    start: Annotated[
+        str, typer.Option(help="first month, YYYY-MM: 2024-01, or from 2019-01 for a hindcast")
+    ] = "2024-01",
     overrides: Annotated[
         list[str] | None, typer.Option("--set", help="override a parameter: name=value")
     ] = None,
 ) -> None:
-    """Run one scenario and write national.parquet, states.parquet, manifest.json and maps."""
+    """Run one scenario and write national.parquet, states.parquet, events.parquet,
+    manifest.json and maps."""
     from mxstab.experiments.run import run_model, write_run
     from mxstab.model.config import ConfigError, parse_assignments
     from mxstab.model.scenarios import load_scenario
+    from mxstab.model.world.calendar import check_start
 
     with refused("'--scenario'", ConfigError):
         chosen = load_scenario(scenario)
     with refused("'--set'", ConfigError):
         config = chosen.config(parse_assignments(overrides or []))
+    with refused("'--start'", ValueError):
+        start = check_start(start)
     with progress_bar() as progress:
         task = progress.add_task(f"{scenario}, seed {seed}", total=months)
         result = run_model(
-            config, seed, months, resolution, on_month=lambda _: progress.advance(task)
+            config, seed, months, resolution, lambda _: progress.advance(task), start
         )
     write_run(result, out, scenario, seed, resolution)
     national = result.national
-    table = Table(title=f"{scenario}, seed {seed}: {months} months at {resolution}°")
+    table = Table(title=f"{scenario}, seed {seed}: {months} months from {start} at {resolution}°")
     for column in ("", "first month", "last month", "mean"):
         table.add_column(column, justify="right")
     for name in (
@@ -307,6 +317,48 @@ def app_command(
     ]
     print(f"mxstab app on http://{host}:{port}", flush=True)
     os.execv(sys.executable, command)
+
+
+class ValidationPart(StrEnum):
+    homicides = "homicides"
+    us = "us"
+    all = "all"
+
+
+@app.command()
+def validate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for validation.json and .html")],
+    seeds: Annotated[str, typer.Option(help="seeds: a count N (0..N−1) or a range A-B")] = "10",
+    start: Annotated[str, typer.Option(help="the hindcast's first month, YYYY-MM")] = "2019-01",
+    part: Annotated[
+        ValidationPart, typer.Option(help="homicides, us (the adaptive US agent) or all")
+    ] = ValidationPart.all,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="processes")] = 2,
+) -> None:
+    """Score the model against the record it never saw: forecasts from January 2024 over the test
+    window (to June 2025) against reference forecasters, named checks, the hindcast from 2019."""
+    import time
+
+    from mxstab.experiments.run import parse_seeds
+    from mxstab.experiments.validate import validate as run_validation
+    from mxstab.model.world.calendar import check_start
+
+    with refused("'--seeds'", ValueError):
+        seed_list = parse_seeds(seeds)
+    with refused("'--start'", ValueError):
+        hindcast_start = check_start(start)
+    command = " ".join(["mxstab", *sys.argv[1:]])
+    started = time.perf_counter()
+    files = run_validation(seed_list, part.value, hindcast_start, workers, out, command)
+    result = json.loads(files[0].read_text())
+    table = Table(title=f"validation ({len(seed_list)} seeds)")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for name, value in result.items():
+        if name != "command":
+            table.add_row(name, f"{value:.4g}" if isinstance(value, float) else str(value))
+    Console().print(table)
+    print(f"wrote {', '.join(str(f) for f in files)} in {time.perf_counter() - started:.0f} s")
 
 
 @app.command()

@@ -23,6 +23,7 @@ from mxstab.experiments.run import run_model
 from mxstab.model.io import write_atomic
 from mxstab.model.rules.violence import annual_rate
 from mxstab.model.scenarios import load_scenario
+from mxstab.model.world.calendar import DEFAULT_START, months_between
 
 FIGURES = {
     "homicide_rate": "homicides per 100k, last year",
@@ -201,7 +202,8 @@ def compare(jobs: list[Job], workers: int, out: Path, on_done=None) -> Compariso
     for label in dict.fromkeys(job.label for job in jobs):
         rasters[label] = np.mean([r for job, _, r in results if job.label == label], axis=0)
     summary = summarise(per_run)
-    start = load_scenario(jobs[0].scenario).config(jobs[0].overrides).policy.start
+    policy = load_scenario(jobs[0].scenario).config(jobs[0].overrides).policy.start
+    start = months_between(DEFAULT_START, policy)
     odds = escalation_odds(national[national["scenario"].str.startswith(ADAPTIVE)], start)
     files = [out / "summary.csv", out / "escalation.csv"]
     write_atomic(files[0], lambda p: summary.to_csv(p, index=False))
@@ -210,6 +212,7 @@ def compare(jobs: list[Job], workers: int, out: Path, on_done=None) -> Compariso
         "scenarios": ", ".join(dict.fromkeys(job.scenario for job in jobs)),
         "runs": str(len(jobs)),
         "months": str(jobs[0].months),
+        "policy start": policy,
         "policy start (month)": str(start),
         "overrides": ", ".join(f"{k}={v}" for k, v in jobs[0].overrides.items()) or "none",
         "resolution": "0.25",

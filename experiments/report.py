@@ -17,8 +17,8 @@ from matplotlib.figure import Figure
 
 from mxstab.experiments.compare import BAND, FIGURES
 from mxstab.model.io import write_atomic
+from mxstab.model.world.calendar import DEFAULT_START, month_label, month_number
 from mxstab.model.world.grid import load_grid, load_outlines
-from mxstab.model.world.record import month_label
 
 LEVEL_COLOURS = ("#d9d9d9", "#fdae61", "#f46d43", "#a50026")
 
@@ -39,9 +39,11 @@ def rate_over_time(national: pd.DataFrame, start: int) -> Figure:
         ax.plot(months, by_month.median(), label=label, linewidth=1.2)
         ax.fill_between(months, by_month.quantile(BAND[0]), by_month.quantile(BAND[1]), alpha=0.15)
     ax.axvline(start, color="black", linestyle="--", linewidth=0.8)
-    ax.text(start, ax.get_ylim()[1], f" policy starts {month_label(start)}", va="top", fontsize=8)
+    first = month_number(DEFAULT_START)
+    label = month_label(first + start)
+    ax.text(start, ax.get_ylim()[1], f" policy starts {label}", va="top", fontsize=8)
     ticks = list(range(0, int(national["month"].max()) + 1, 12))
-    ax.set_xticks(ticks, [month_label(m) for m in ticks])
+    ax.set_xticks(ticks, [month_label(first + m) for m in ticks])
     ax.set_ylabel("homicides per 100k per year")
     ax.set_title("National homicide rate: median and 90% band over seeds")
     ax.legend(fontsize=7, ncol=2)

@@ -16,7 +16,7 @@ import pandas as pd
 from mxstab.model.config import Config
 from mxstab.model.io import write_atomic
 from mxstab.model.model import MxStabModel
-from mxstab.model.world.record import month_label
+from mxstab.model.world.calendar import DEFAULT_START
 
 PACKAGES = ("mxstab", "mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic")
 REPO = Path(__file__).resolve().parents[1]
@@ -38,7 +38,7 @@ def event_table(model: MxStabModel) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "month": pd.Series([month for month, _ in logged], dtype="int64"),
-            "date": pd.Series([month_label(month) for month, _ in logged], dtype="str"),
+            "date": pd.Series([model.date(month) for month, _ in logged], dtype="str"),
             "event": pd.Series([text for _, text in logged], dtype="str"),
         }
     )
@@ -50,18 +50,21 @@ def run_model(
     months: int,
     resolution: float = 0.25,
     on_month=None,
+    start: str = DEFAULT_START,
 ) -> RunResult:
-    """Run `months` steps (months 0..N−1); `on_month(model)` is called after each."""
+    """Run `months` steps (months 0..N−1 from `start`); `on_month(model)` is called after each."""
     started = time.perf_counter()
-    model = MxStabModel(config, seed=seed, resolution=resolution)
+    model = MxStabModel(config, seed=seed, resolution=resolution, start=start)
     for _ in range(months):
         model.step()
         if on_month is not None:
             on_month(model)
     national = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     national.insert(0, "month", np.arange(len(national)))
+    national.insert(1, "date", [model.date(month) for month in national["month"]])
     states = model.datacollector.get_table_dataframe("states")
     states = states.astype({"month": "int64", "state": "int64"})
+    states.insert(1, "date", [model.date(month) for month in states["month"]])
     return RunResult(national, states, event_table(model), model, time.perf_counter() - started)
 
 
@@ -99,6 +102,7 @@ def write_run(
     manifest = {
         "scenario": scenario,
         "seed": seed,
+        "start": result.model.start,
         "months": len(result.national),
         "resolution": resolution,
         "params": result.model.config.model_dump(),
@@ -107,7 +111,7 @@ def write_run(
         "wall_seconds": round(result.wall_seconds, 3),
     }
     write_atomic(written[-1], lambda p: p.write_text(json.dumps(manifest, indent=1)))
-    final = month_label(result.model.month)
+    final = result.model.date(result.model.month)
     for layer in ("homicide_rate", "territory"):
         written.append(save_model_map(result.model, layer, final, out / f"map_{layer}.png"))
     return written

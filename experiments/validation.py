@@ -15,11 +15,11 @@ from mxstab.experiments.run import run_model
 from mxstab.model.config import Config
 from mxstab.model.model import MxStabModel
 from mxstab.model.scenarios import load_scenario
-from mxstab.model.world.record import month_label
+from mxstab.model.world.calendar import DEFAULT_START, month_label, month_number, months_between
 from mxstab.model.world.states import per_state
 
-START = Config().policy.start
-RETRODICTION_START = 12  # January 2025
+START = months_between(DEFAULT_START, Config().policy.start)  # the policy's month in a run
+RETRODICTION_START = "2025-01"
 RECORDED_DIALS = {
     "tariff_rate": {12: 0.0, **{m: 0.25 for m in range(14, 25)}},
     "maritime_posture": {**{m: 1 for m in range(12, 20)}, **{m: 2 for m in range(20, 27)}},
@@ -215,7 +215,8 @@ def retrodiction_figure(table: pd.DataFrame) -> Figure:
         ax.plot(part["month"], part["recorded"], "ko-", markersize=3, label="record")
         ax.set_title(dial, fontsize=9)
         ticks = [12, 18, 24]
-        ax.set_xticks(ticks, [month_label(t) for t in ticks], fontsize=7)
+        labels = [month_label(month_number(DEFAULT_START) + t) for t in ticks]
+        ax.set_xticks(ticks, labels, fontsize=7)
     axes[0].legend(fontsize=7)
     figure.suptitle("Adaptive US agent from January 2025 against the record", fontsize=9)
     figure.tight_layout()

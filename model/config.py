@@ -450,8 +450,12 @@ class USAgent(Section):
 class Policy(Section):
     """When a scenario's policy takes over from the record."""
 
-    start: int = param(
-        27, 0, 600, "month", "first month of the scenario's policy (27 = April 2026)"
+    start: str = Field(
+        "2026-04",
+        pattern=r"^(20[1-9]\d)-(0[1-9]|1[0-2])$",
+        description="first calendar month of the scenario's policy, YYYY-MM (2026-04: after the "
+        "last recorded event); a run that starts later has the policy from its first month",
+        json_schema_extra={"unit": "YYYY-MM"},
     )
 
 

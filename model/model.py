@@ -17,17 +17,24 @@ from mxstab.agents.naval_units import Navy
 from mxstab.agents.traffickers import Traffickers
 from mxstab.agents.us_government import USGovernment
 from mxstab.agents.vessels import Vessels
-from mxstab.model.config import Config
+from mxstab.model.config import Config, calibration
 from mxstab.model.observation import NATIONAL_COLUMNS, STATE_COLUMNS, national_figures, state_rows
 from mxstab.model.rules import corruption
 from mxstab.model.streams import stream
+from mxstab.model.world.calendar import (
+    DEFAULT_START,
+    check_start,
+    month_label,
+    month_number,
+    months_between,
+)
 from mxstab.model.world.grid import load_grid
 from mxstab.model.world.organisations import CJNG, NORESTE, SINALOA, initial_groups
-from mxstab.model.world.population import cell_population
+from mxstab.model.world.population import cell_population_in_month
 from mxstab.model.world.record import CHAPITOS, MAYOS, recorded_events
 from mxstab.model.world.roads import road_graph
 from mxstab.model.world.sea import sea_lanes
-from mxstab.model.world.states import state_table
+from mxstab.model.world.victims import check_fitted_on, victims_record
 
 STREAMS = (
     "territory",
@@ -40,30 +47,45 @@ STREAMS = (
     "us_choices",
 )
 POLICY_DIALS = ("tariff_rate", "usmca_exempt_share", "maritime_posture", "escalation_level")
+QUIET = ("sinaloa_split", "leader_removal", "leader_arrest", "context")  # logged without a value
 
 
 class MxStabModel(mesa.Model):
-    """Regional stability in Mexico, one step per month from January 2024 (month 0).
+    """Regional stability in Mexico, one step per month from `start` (month 0; January 2024 by
+    default, any month from January 2019 for a hindcast).
 
-    Randomness comes only from the named streams (`self.streams`, `mxstab.model.streams`), each
-    a child of the seed: Mesa's own generators (`self.rng`, `self.random`) are never drawn from,
-    so that a change in one mechanism never moves another's numbers.
+    The initial conditions come from the record before the start. Randomness comes only from the
+    named streams (`self.streams`, `mxstab.model.streams`), each a child of the seed: Mesa's own
+    generators (`self.rng`, `self.random`) are never drawn from, so that a change in one mechanism
+    never moves another's numbers.
     """
 
-    def __init__(self, config: Config | None = None, seed: int = 0, resolution: float = 0.25):
+    def __init__(
+        self,
+        config: Config | None = None,
+        seed: int = 0,
+        resolution: float = 0.25,
+        start: str = DEFAULT_START,
+    ):
         super().__init__(rng=seed)
         self.requested = config or Config()
         self.config = self.requested.recorded()
         self.policy_active = False
         self.seed = seed
+        self.start = check_start(start)
+        self.first_month = month_number(self.start)
         self.streams = {name: stream(seed, name) for name in STREAMS}
         self.grid = load_grid(resolution)
         self.lanes = sea_lanes(resolution)
         self.roads = road_graph(resolution)
         self.event_log: list[tuple[int, str]] = []
         self.leaders_fallen: list[str] = []
-        self.municipalities = Municipalities(self, cell_population(resolution))
-        self.cartels = Cartels(self, initial_groups(self.config.membership))
+        record = victims_record()
+        check_fitted_on(calibration()["record"]["training_sha256"], "calibration.toml", record)
+        level = record.monthly_level_before(self.start)
+        people = cell_population_in_month(resolution, self.first_month)
+        self.municipalities = Municipalities(self, people)
+        self.cartels = Cartels(self, initial_groups(self.config.membership, level), level)
         self.us = USGovernment(self)
         self.mexico = MexicanGovernment(self)
         self.vessels = Vessels(self)
@@ -75,11 +97,10 @@ class MxStabModel(mesa.Model):
         self.traffickers.start_routes()
         self.municipalities.start_corruption(*self.corruption_rates())
         self.mexico.note_arrest_baseline()
-        homicides_2023 = state_table()["homicides_2023"].to_numpy(float)
         conflict = self.cartels.conflict_deaths(
             self.cartels.flows.pair_deaths, self.municipalities.population
         )
-        self.municipalities.start_violence(conflict, np.concatenate([[0.0], homicides_2023 / 12]))
+        self.municipalities.start_violence(conflict, level)
         self.schedule_history()
         self.datacollector = mesa.DataCollector(
             model_reporters={name: self.national_value(name) for name in NATIONAL_COLUMNS},
@@ -87,13 +108,17 @@ class MxStabModel(mesa.Model):
         )
 
     def schedule_history(self) -> None:
-        """The record's months, then the scenario's start (an event at t acts before month t)."""
-        for month in sorted({event.month for event in recorded_events()}):
-            self.schedule_event(self.replay_history, at=month)
-        if self.requested.policy.start == 0:
+        """The record's months from the start on, then the scenario's start (an event at t acts
+        before month t runs; one of month 0 acts now)."""
+        for month in sorted({e.when - self.first_month for e in recorded_events()}):
+            if month == 0:
+                self.replay_history()
+            elif month > 0:
+                self.schedule_event(self.replay_history, at=month)
+        if self.policy_month <= 0:
             self.start_policy()
         else:
-            self.schedule_event(self.start_policy, at=self.requested.policy.start)
+            self.schedule_event(self.start_policy, at=self.policy_month)
 
     @staticmethod
     def national_value(name: str):
@@ -106,6 +131,15 @@ class MxStabModel(mesa.Model):
     def month(self) -> int:
         """The month being (or last) run: step 1 is month 0."""
         return self.steps - 1
+
+    @property
+    def policy_month(self) -> int:
+        """The model month `policy.start` falls in (≤ 0: from the start)."""
+        return months_between(self.start, self.requested.policy.start)
+
+    def date(self, month: int) -> str:
+        """A model month as its calendar month, `YYYY-MM`."""
+        return month_label(self.first_month + month)
 
     def log(self, month: int, text: str) -> None:
         self.event_log.append((month, text))
@@ -169,30 +203,35 @@ class MxStabModel(mesa.Model):
         and captures and their groups split; then a month of membership for every group."""
         self.guard = self.mexico.deploy_guard()
         self.revenge = self.cartels.lose(self.guard.killed + self.force.members_killed)
-        self.remove_leaders(sorted(set(self.force.removals) | set(self.mexico.hunt_leaders())))
+        fallen = sorted(set(self.force.removals) | set(self.mexico.hunt_leaders()))
+        self.remove_leaders(fallen, self.month)
         self.cartels.step(self.mexico.arrest_pressure(), self.us.lethality())
 
-    def remove_leaders(self, groups: list[int]) -> None:
-        """The leaders of `groups` fall this month; each group splits and the trade follows the
+    def remove_leaders(self, groups: list[int], month: int) -> None:
+        """The leaders of `groups` fall in `month`; each group splits and the trade follows the
         new map."""
-        self.leaders_fallen = self.cartels.lose_leaders(groups, when=self.month)
-        for name in self.leaders_fallen:
-            self.log(self.month, f"{name} loses its leader and splits")
-        if self.leaders_fallen:
+        fallen = self.cartels.lose_leaders(groups, when=month)
+        for name in fallen:
+            self.log(month, f"{name} loses its leader and splits")
+        if fallen:
             self.traffickers.territory_changed()
+        self.leaders_fallen += fallen
 
     def violence_happens(self) -> None:
         people = self.municipalities
         self.municipalities.suffer(
             self.cartels.conflict_deaths(self.cartels.flows.pair_deaths, people.population),
-            self.traffickers.flow - self.traffickers.flow_2024,
+            self.traffickers.flow - self.traffickers.flow_start,
             self.revenge + self.guard.expected,
             self.force.deaths,
         )
 
     def people_move(self) -> None:
+        """People perceive the month's violence and leave violent cells; the population grows to
+        next month's."""
         self.municipalities.perceive()
         self.municipalities.move(first_month=self.month == 0)
+        self.municipalities.grow(self.first_month + self.month)
 
     def corruption_rates(self) -> tuple[np.ndarray, float]:
         owner = self.cartels.owner
@@ -218,6 +257,7 @@ class MxStabModel(mesa.Model):
     def month_ends(self) -> None:
         self.us.forget_news()
         self.mexico.close_month()
+        self.leaders_fallen = []
 
     # --- the record and the scenario --------------------------------------------------------
 
@@ -225,17 +265,19 @@ class MxStabModel(mesa.Model):
         """Apply the recorded events of the month about to run (Mesa fires this at its time)."""
         month = self.steps
         for event in recorded_events():
-            if event.month != month:
+            if event.when != self.first_month + month:
                 continue
             if event.kind == "sinaloa_split":
                 self.sinaloa_split(month)
+            elif event.kind == "leader_removal":
+                self.remove_leaders([self.cartels.index(event.group)], month)
             elif event.kind == "transfer":
                 self.mexico.transfer(int(event.value), month)
             elif event.kind in POLICY_DIALS and self.policy_active:
                 continue
-            elif event.kind != "leader_arrest":
+            elif event.kind not in QUIET:
                 self.us.set_dial(event.kind, event.value)
-            quiet = event.kind in ("sinaloa_split", "leader_arrest")
+            quiet = event.kind in QUIET
             self.log(month, event.label + ("" if quiet else f" ({event.kind} = {event.value:g})"))
 
     def sinaloa_split(self, month: int) -> None:

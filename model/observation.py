@@ -1,5 +1,9 @@
 """What a run records each month: the national figures and one row per state (the output
-contract in the README). Reading the model only: measuring changes nothing."""
+contract in the README). Reading the model only: measuring changes nothing.
+
+`homicides` are victims of intentional homicide, the series SESNSP publishes (the model starts from
+it); rates per 100k per year are on CONAPO's mid-year population of the month's year.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from mxstab.model.rules.violence import annual_rate
+from mxstab.model.world.population import population_of_year
 from mxstab.model.world.states import STATES, per_state
 
 NATIONAL_COLUMNS = (
@@ -55,15 +60,19 @@ STATE_COLUMNS = (
 )
 
 
+def denominators(model: Any) -> np.ndarray:
+    """CONAPO's mid-year population of the month's year, per INEGI code (slot 0: national)."""
+    return population_of_year(int(model.date(model.month)[:4]))
+
+
 def national_figures(model: Any) -> dict[str, float]:
     """This month's national figures (NATIONAL_COLUMNS)."""
     places, cartels, sea, us = model.municipalities, model.cartels, model.vessels.at_sea, model.us
-    population = places.population.sum()
     flows = cartels.flows
     people = np.where(model.grid.mexico, places.population, 0.0)
     return {
         "homicides": float(places.homicides.sum()),
-        "homicide_rate": float(annual_rate(places.homicides.sum(), population)),
+        "homicide_rate": float(annual_rate(places.homicides.sum(), denominators(model)[0])),
         "conflict_deaths": float(places.conflict.sum()),
         "background_homicides": float(places.background_deaths.sum()),
         "induced_homicides": float(places.induced.sum()),
@@ -104,6 +113,7 @@ def state_rows(model: Any) -> list[dict[str, float]]:
     state = model.grid.state
     people = np.where(model.grid.mexico, places.population, 0.0)
     residents = per_state(state, people)
+    conapo = denominators(model)
     homicides = per_state(state, places.homicides)
     corruption = per_state(state, places.corruption * people) / residents.clip(min=1)
     stability = per_state(state, places.stability * people) / residents.clip(min=1)
@@ -113,7 +123,7 @@ def state_rows(model: Any) -> list[dict[str, float]]:
             "month": model.month,
             "state": code,
             "homicides": float(homicides[code]),
-            "homicide_rate": float(annual_rate(homicides[code], residents[code])),
+            "homicide_rate": float(annual_rate(homicides[code], conapo[code])),
             "corruption": float(corruption[code]),
             "stability_index": float(stability[code]),
             "displaced": float(displaced[code]),

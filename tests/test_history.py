@@ -7,14 +7,19 @@ import pytest
 from mxstab.experiments.run import run_model
 from mxstab.model.config import Config
 from mxstab.model.scenarios import load_scenario
-from mxstab.model.world.record import month_label, month_of, recorded_events
+from mxstab.model.world.calendar import check_start, month_label, month_number, months_between
+from mxstab.model.world.record import recorded_events
 
 
-def test_months_count_from_january_2024():
-    assert month_of("2024-01-31") == 0
-    assert month_of("2024-09-09") == 8
-    assert month_of("2026-04-01") == 27
-    assert month_label(27) == "2026-04"
+def test_a_run_counts_months_from_its_start():
+    assert months_between("2024-01", "2024-09-09") == 8
+    assert months_between("2024-01", "2026-04") == 27
+    assert months_between("2019-01", "2024-01") == 60
+    assert month_label(month_number("2026-04")) == "2026-04"
+    assert check_start("2019-01") == "2019-01"
+    for bad in ("2018-12", "2024-02", "2024-13", "24-01"):
+        with pytest.raises(ValueError, match="2019-01 to 2024-01|YYYY-MM"):
+            check_start(bad)
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +45,15 @@ def test_transfers_add_up_to_the_recorded_92(replay):
 
 
 def test_every_acting_event_is_logged_at_its_month(replay):
-    logged = {(month, text.split(" (")[0]) for month, text in replay.model.event_log}
+    """From the start on, each recorded event in the event log at the month of its date."""
+    model = replay.model
+    logged = {(month, text.split(" (")[0]) for month, text in model.event_log}
     for event in recorded_events():
-        assert (event.month, event.label.split(" (")[0]) in logged, event
+        month = event.when - model.first_month
+        if 0 <= month <= model.month:
+            assert (month, event.label.split(" (")[0]) in logged, event
+    dated = replay.events
+    assert (dated["date"] == [model.date(m) for m in dated["month"]]).all()
 
 
 def test_relations_fall_under_the_tariff_and_rise_with_transfers(replay):
@@ -63,11 +74,11 @@ def test_relations_fall_under_the_tariff_and_rise_with_transfers(replay):
 def test_leader_removals_are_logged_in_the_month_they_happen():
     """Under the kingpin campaign from month 0, each month's `leader_removals` equals the
     `loses its leader` entries of `events` dated that month."""
-    config = load_scenario("kingpin_campaign").config({"policy.start": 0})
+    config = load_scenario("kingpin_campaign").config({"policy.start": "2024-01"})
     result = run_model(config, seed=1, months=12)
     removals = result.national.set_index("month")["leader_removals"]
     events = result.events[result.events["event"].str.contains("loses its leader")]
     logged = events.groupby("month").size().reindex(removals.index, fill_value=0)
     assert removals.sum() > 0
     assert (logged == removals).all(), (logged, removals)
-    assert (events["date"] == [month_label(m) for m in events["month"]]).all()
+    assert (events["date"] == [result.model.date(m) for m in events["month"]]).all()

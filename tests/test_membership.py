@@ -7,16 +7,19 @@ import pytest
 
 from mxstab.model.config import Membership
 from mxstab.model.rules.membership import WeeklyRates, integrate_month, published_check
+from mxstab.model.world.calendar import DEFAULT_START
 from mxstab.model.world.organisations import CJNG, SINALOA, initial_groups
+from mxstab.model.world.victims import victims_record
 
 PUBLISHED = Membership()  # spatial modulation does not enter the published check
 RATES = WeeklyRates.of(PUBLISHED)
 GROUPS_2024 = PUBLISHED.model_copy(update={"members_2022": 195_000})
+LEVEL = victims_record().monthly_level_before(DEFAULT_START)  # places the local groups
 
 
 @pytest.fixture(scope="module")
 def groups_2022():
-    return initial_groups(PUBLISHED)
+    return initial_groups(PUBLISHED, LEVEL)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +60,7 @@ def test_rivalry_is_sparse_and_named(groups_2022):
 
 def test_month_conserves_members():
     """End = start + recruits − arrests − conflict deaths − retired, per group."""
-    groups = initial_groups(GROUPS_2024)
+    groups = initial_groups(GROUPS_2024, LEVEL)
     rng = np.random.default_rng(3)
     recruitment = rng.uniform(0.5, 1.5, len(groups.members))
     end, flows = integrate_month(groups.members, recruitment, 1.3, groups.rivalry, RATES, 13)
@@ -70,7 +73,7 @@ def test_month_conserves_members():
 
 
 def test_recruitment_and_arrest_pressure_act_where_they_should():
-    groups = initial_groups(GROUPS_2024)
+    groups = initial_groups(GROUPS_2024, LEVEL)
     none = np.zeros(len(groups.members))
     _, idle = integrate_month(groups.members, none, 1.0, groups.rivalry, RATES, 13)
     assert idle.recruits.sum() == 0

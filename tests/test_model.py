@@ -1,4 +1,4 @@
-"""The model against the record (INEGI 2023), its bookkeeping, and its seeds."""
+"""The model's start from the record, its bookkeeping, and its seeds."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from mxstab.experiments.run import run_model
 from mxstab.model.config import Config
 from mxstab.model.model import MxStabModel
 from mxstab.model.scenarios import load_scenario
-from mxstab.model.world.states import state_table
+from mxstab.model.world.calendar import DEFAULT_START, month_number, months_between
+from mxstab.model.world.population import population_in_month, population_of_year
+from mxstab.model.world.states import per_state
+from mxstab.model.world.victims import victims_record
 
 SEEDS = range(20)
-INEGI_2023 = (31_062, 32_252)  # preliminary and definitive national counts
+SESNSP_2023 = 29_721  # victims of intentional homicide, the year before the default start
 
 
 @pytest.fixture(scope="module")
@@ -30,23 +33,33 @@ def baseline_year():
     return pd.concat(national), pd.concat(states)
 
 
-def test_national_homicides_hold_the_2023_level(baseline_year):
-    """Each seed's first year within ±10% of INEGI's 2023 count (31,062 to 32,252)."""
-    national, _ = baseline_year
-    yearly = national.groupby("seed")["homicides"].sum()
-    assert (yearly >= 0.9 * INEGI_2023[0]).all() and (yearly <= 1.1 * INEGI_2023[1]).all(), yearly
+@pytest.mark.parametrize("start", ["2019-01", "2024-01"])
+def test_each_state_starts_at_the_record_of_the_year_before(start):
+    """A cell's expected level at the start sums, per state, to the state's mean monthly victims
+    over the 12 months before the start (SESNSP), the level the model's homicides are of; where
+    the conflict deaths the groups make there at the start exceed it, to those (the background
+    cannot be negative), which adds under 1% nationally."""
+    model = MxStabModel(Config(), seed=1, start=start)
+    level = victims_record().monthly_level_before(start)
+    places = model.municipalities
+    expected = per_state(model.grid.state, places.expected)
+    conflict = per_state(model.grid.state, places.expected - places.background)
+    np.testing.assert_allclose(expected[1:], np.maximum(level, conflict)[1:], rtol=1e-9)
+    assert expected.sum() < 1.01 * level.sum()
+    people = per_state(model.grid.state, model.municipalities.population)
+    conapo = population_in_month(month_number(start))
+    np.testing.assert_allclose(people[1:], conapo[1:], rtol=1e-9)
 
 
 def test_state_ranking_follows_the_record(baseline_year):
-    """Spearman ≥ 0.7 between simulated and observed 2023 state rates, over the states with an
-    observed count or rate (not the residual rows). The ranking enters through the initial
-    background levels; this checks that the dynamics do not scramble it."""
+    """Spearman ≥ 0.9 between simulated 2024 state rates and the record's of 2023, which the
+    model starts from: the dynamics do not scramble the ranking."""
     _, states = baseline_year
-    table = state_table()
-    observed = table.index[table["homicide_source"] != "derived_residual"]
-    simulated = states.groupby("state")["homicides"].sum() / len(SEEDS) / table["population_2020"]
-    rho = spearmanr(simulated.loc[observed], table.loc[observed, "homicide_rate_2023"]).statistic
-    assert rho >= 0.7, rho
+    simulated = states.groupby("state")["homicides"].sum().to_numpy() / len(SEEDS)
+    recorded = 12 * victims_record().monthly_level_before("2024-01")[1:]
+    people = population_of_year(2023)[1:]
+    rho = spearmanr(simulated / people, recorded / people).statistic
+    assert rho >= 0.9, rho
 
 
 def test_months_vary(baseline_year):
@@ -75,7 +88,7 @@ def test_an_override_changes_nothing_before_it_acts():
 
 def test_a_policy_override_acts_from_the_policy_start():
     """`--set us.escalation_level=2`: identical to the same-seed baseline until April 2026."""
-    start = Config().policy.start
+    start = months_between(DEFAULT_START, Config().policy.start)
     base = run_model(Config(), 4, start + 3).national
     raids = run_model(Config().with_overrides({"us.escalation_level": 2}), 4, start + 3).national
     pd.testing.assert_frame_equal(base.iloc[:start], raids.iloc[:start])
@@ -117,7 +130,7 @@ def test_invariants_for_any_valid_config(
     guard,
 ):
     """Any valid config with its policy from month 0, any maritime posture and tariff (set on
-    the US agent directly)."""
+    the US agent directly). People change only by homicides and CONAPO's growth."""
     config = Config().with_overrides(
         {
             "violence.contagion_beta": beta,
@@ -129,7 +142,7 @@ def test_invariants_for_any_valid_config(
             "sea.sweep_width_km": sweep,
             "sea.deterrence": deterrence,
             "navy.us_navy_caribbean": units,
-            "policy.start": 0,
+            "policy.start": "2024-01",
             "us.escalation_level": escalation,
             "mx.national_guard": guard,
         }
@@ -142,7 +155,7 @@ def test_invariants_for_any_valid_config(
     deaths = 0.0
     for _ in range(5):
         model.step()
-        deaths += places.homicides.sum()
+        deaths += places.homicides.sum() - places.demographic_change
         n = model.national
         for value in n.values():
             assert np.isfinite(value) and value >= 0
@@ -185,7 +198,7 @@ def test_anti_corruption_effort_lowers_corruption():
     2024 baseline holds its level (it starts where its own rule settles)."""
     base = run_model(Config(), 3, 12).national
     effort = run_model(
-        Config().with_overrides({"mx.anticorruption": 3, "policy.start": 0}), 3, 12
+        Config().with_overrides({"mx.anticorruption": 3, "policy.start": "2024-01"}), 3, 12
     ).national
     assert effort["corruption"].iloc[-1] < 0.7 * base["corruption"].iloc[-1]
     assert base["corruption"].iloc[-1] == pytest.approx(base["corruption"].iloc[0], rel=0.1)
@@ -215,13 +228,15 @@ def test_the_fine_grid_runs_with_the_same_accounting():
         states.groupby("month")["homicides"].sum().to_numpy(), national["homicides"], rtol=1e-9
     )
     yearly = national["homicides"].mean() * 12
-    assert 0.9 * INEGI_2023[0] <= yearly <= 1.1 * INEGI_2023[1]
+    assert 0.9 * SESNSP_2023 <= yearly <= 1.1 * SESNSP_2023
 
 
 def test_mesa_generators_are_never_drawn_from():
     """Every draw comes from a named stream; Mesa's `rng` and `random` stay untouched, so nothing
     draws from them by mistake (full intervention from month 0 exercises every mechanism)."""
-    config = load_scenario("full_intervention").config({"policy.start": 0, "mx.national_guard": 2})
+    config = load_scenario("full_intervention").config(
+        {"policy.start": "2024-01", "mx.national_guard": 2}
+    )
     model = MxStabModel(config, seed=3)
     rng, random = model.rng.bit_generator.state, model.random.getstate()
     for _ in range(4):

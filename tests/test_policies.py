@@ -10,8 +10,9 @@ from mxstab.experiments import validation
 from mxstab.experiments.run import run_model
 from mxstab.model.config import Config, ConfigError
 from mxstab.model.scenarios import ORDER, load_scenario, scenario_names
+from mxstab.model.world.calendar import DEFAULT_START, months_between
 
-START = Config().policy.start  # April 2026
+START = months_between(DEFAULT_START, Config().policy.start)  # April 2026
 FIVE_YEARS = START + 60
 
 

@@ -22,7 +22,7 @@ seeds = "0-3"
 months = 4
 
 [set]
-"policy.start" = 0
+"policy.start" = "2024-01"
 
 [grid]
 "us.escalation_level" = [0, 2]
@@ -165,7 +165,7 @@ months = 4
 outputs = ["homicide_rate"]
 
 [set]
-"policy.start" = 0
+"policy.start" = "2024-01"
 
 [bounds]
 "violence.contagion_beta" = [0.0, 0.9]

@@ -22,7 +22,6 @@ from mxstab.model.config import LEVERS, ConfigError, field_table
 from mxstab.model.model import MxStabModel
 from mxstab.model.rules.violence import annual_rate
 from mxstab.model.scenarios import load_scenario, scenario_names
-from mxstab.model.world.record import month_label
 from mxstab.model.world.states import state_table
 from mxstab.viz.charts import LiveCharts
 from mxstab.viz.maps import MODEL_LAYERS, LiveMap, model_map
@@ -51,6 +50,8 @@ def lever_control(row: dict[str, Any]) -> dict[str, Any]:
     label = f"{row['name']} ({row['unit']})" if row["unit"] else row["name"]
     if row["type"] == "bool":
         return {"type": "Checkbox", "value": row["default"], "label": label}
+    if row["name"] == "policy.start":
+        return {"type": "InputText", "value": row["default"], "label": f"{label}"}
     if row["type"] == "str":
         return {
             "type": "Select",
@@ -137,7 +138,9 @@ class AppModel(MxStabModel):
 
 
 def when(model: MxStabModel) -> str:
-    return "not started (January 2024 next)" if model.steps == 0 else month_label(model.month)
+    if model.steps == 0:
+        return f"not started ({model.start} next)"
+    return model.date(model.month)
 
 
 @solara.component
@@ -180,14 +183,14 @@ def StateFigures(model: AppModel) -> None:
 
 def Charts(model: AppModel) -> None:
     live = solara.use_memo(
-        lambda: LiveCharts([model.preset], model.config.policy.start), dependencies=[model]
+        lambda: LiveCharts([model.preset], model.policy_month, model.start), dependencies=[model]
     )
     solara.Image(live.png({model.preset: model}), format="png")
 
 
 def EventLog(model: AppModel) -> None:
     """Strikes, raids, leader removals and splits, assassinations, transfers, tariff changes."""
-    lines = [f"- {month_label(max(m, 0))}: {text}" for m, text in reversed(model.event_log)]
+    lines = [f"- {model.date(m)}: {text}" for m, text in reversed(model.event_log)]
     solara.Markdown("**Event log**\n\n" + ("\n".join(lines[:40]) or "nothing yet"))
 
 
@@ -251,7 +254,7 @@ def CompareView(model: AppModel) -> None:
                 model_map(twin, "homicide_rate", name, size=MAP_SIZE), format="png"
             )
     live = solara.use_memo(
-        lambda: LiveCharts(list(pair), model.config.policy.start), dependencies=[pair]
+        lambda: LiveCharts(list(pair), model.policy_month, model.start), dependencies=[pair]
     )
     solara.Image(live.png(pair), format="png")
 

@@ -12,7 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from mxstab.model.model import MxStabModel
-from mxstab.model.world.record import month_label
+from mxstab.model.world.calendar import month_label, month_number
 from mxstab.viz.maps import encode_png
 
 CHARTS = (  # column, title, starting y range
@@ -33,9 +33,10 @@ MONTHS_SHOWN = 88  # to April 2031, 60 months past the default policy start
 class LiveCharts:
     """The national series of one or more runs (one line per run in each panel)."""
 
-    def __init__(self, names: list[str], policy_start: int) -> None:
+    def __init__(self, names: list[str], policy_month: int, first_month: str) -> None:
         self.names = names
-        self.start = policy_start
+        self.start = policy_month
+        self.first = month_number(first_month)
         self.limits = {column: span for column, _, span in CHARTS}
         self.months = MONTHS_SHOWN
         self.build()
@@ -50,7 +51,7 @@ class LiveCharts:
             ax.set_xlim(0, self.months)
             ax.set_ylim(*self.limits[column])
             ax.axvline(self.start, color="black", linestyle="--", linewidth=0.7)
-            ax.set_xticks(ticks, [month_label(t)[:4] for t in ticks])
+            ax.set_xticks(ticks, [month_label(self.first + t)[:4] for t in ticks])
             ax.tick_params(labelsize=6)
             for name in self.names:
                 (line,) = ax.plot([], [], linewidth=1, label=name, animated=True)
@@ -61,7 +62,8 @@ class LiveCharts:
             handles = [self.lines[CHARTS[0][0], name] for name in self.names]
             self.axes[-1].legend(handles, self.names, fontsize=7, loc="center")
         self.figure.suptitle(
-            f"national series; dashed: policy start ({month_label(self.start)})", fontsize=8
+            f"national series; dashed: policy start ({month_label(self.first + self.start)})",
+            fontsize=8,
         )
         self.figure.subplots_adjust(
             left=0.09, right=0.98, bottom=0.05, top=0.91, hspace=0.55, wspace=0.35

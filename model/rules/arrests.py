@@ -1,7 +1,7 @@
 """Arrests: the membership equation's η·m, with m the month's arrest pressure.
 
-m = investigation × (1 + gain × intelligence shared) × (1 − κ̄) / (1 − κ̄₂₀₂₄), κ̄ the
-member-weighted mean corruption of the cells the groups hold: 1 at the 2024 baseline, so the
+m = investigation × (1 + gain × intelligence shared) × (1 − κ̄) / (1 − κ̄ at the start), κ̄ the
+member-weighted mean corruption of the cells the groups hold: 1 at the start, so the
 baseline makes the published 110 arrests a week, and corruption lowers arrests.
 """
 
@@ -26,8 +26,8 @@ def arrest_pressure(
     intel_gain: float,
     intel_sharing: float,
     corruption_now: float,
-    corruption_2024: float,
+    corruption_start: float,
 ) -> float:
-    """m for this month (1 at the 2024 baseline)."""
+    """m for this month (1 at the start)."""
     effort = investigation * (1 + intel_gain * intel_sharing)
-    return effort * (1 - corruption_now) / (1 - corruption_2024)
+    return effort * (1 - corruption_now) / (1 - corruption_start)

@@ -2,9 +2,10 @@
 
 κ ← κ + α·F·s·(1 − g)·(1 − κ) + D·(mean of neighbours' κ − κ) − γ·A·κ, clipped to [0, 1]
 
-F the trafficking flow through the cell (busiest cell of 2024 = 1), s = 1 on cells a group holds,
-g governance, A the anti-corruption effort (1 = 2024). No corruption data ships, so κ starts at
-the rest state of this rule under the 2024 flows and control.
+F the trafficking flow through the cell (busiest cell of the first month = 1), s = 1 on cells a
+group holds, g governance, A the anti-corruption effort (1 = its level at the start). No
+corruption data ships, so κ starts at the rest state of this rule under the flows and control of
+the start.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Local recruitment: r_i = σ(a + b·x_i) / σ(a + b·x₀), x = (w_cartel − w_legal − transfer) /
-w_cartel, with a set so that σ(a + b·x₀) = 1/2 in January 2024 (so r = 2σ(b(x − x₀))).
+w_cartel, with a set so that σ(a + b·x₀) = 1/2 at the start (so r = 2σ(b(x − x₀))).
 
 Social programs raise the transfer; tariffs cut legal income in export regions (the US-border
 states: export manufacturing concentrates there; no export data ships, so the rule is stated
@@ -26,7 +26,7 @@ def wage_gap(
 
 
 def baseline_gap(labour: Labour, social_programs: float) -> float:
-    """x₀: the wage gap of January 2024, where r = 1."""
+    """x₀: the wage gap at the start, where r = 1."""
     return wage_gap(labour.cartel_wage, labour.legal_wage, labour.transfer * social_programs)
 
 
@@ -36,14 +36,14 @@ def local_recruitment(
     social_programs: float,
     financial_sanctions: bool,
     effective_tariff: float,
-    gap_2024: float,
+    gap_start: float,
 ) -> np.ndarray:
-    """r_i per cell under this month's dials and Mexico's programs (1 everywhere in 2024)."""
+    """r_i per cell under this month's dials and Mexico's programs (1 everywhere at the start)."""
     pay = labour.cartel_wage * (1 - labour.sanction_pay_cut * financial_sanctions)
     export = np.isin(state, EXPORT_STATES)
     legal = labour.legal_wage * (1 - labour.tariff_job_loss * effective_tariff * export)
     x = wage_gap(pay, legal, labour.transfer * social_programs)
-    return 2.0 / (1.0 + np.exp(-labour.slope * (x - gap_2024)))
+    return 2.0 / (1.0 + np.exp(-labour.slope * (x - gap_start)))
 
 
 def group_recruitment(

@@ -4,7 +4,7 @@ and how they learn from what happened at sea.
 Buyers pull landings to the coast they hold: a landing cell's weight is its holder's members over
 the landing cells it holds. Launches per basin = supply × share × exp(−d·strike risk) + the loads
 lost last month that sail again; the share moves with loss risk as base share ×
-exp(−a·(risk − risk in 2024)), so the 72/28 split holds until something changes (the balloon at
+exp(−a·(risk − risk at the start)), so the 72/28 split holds until something changes (the balloon at
 sea), and exp(−d·risk) is a fall of d·risk for small risks that never goes below zero. Each basin's
 loss and strike risks are exponential averages of the danger its vessels ran (the chance, given
 where the patrols stood, of being stopped or struck: spotters see the ships, and a few strikes a
@@ -37,13 +37,13 @@ def landing_weights(lanes: SeaLanes, owner: np.ndarray, members: np.ndarray) -> 
 def launch_means(
     sea: Sea,
     loss_risk: np.ndarray,
-    loss_risk_2024: np.ndarray,
+    loss_risk_start: np.ndarray,
     strike_risk: np.ndarray,
     relaunch: np.ndarray,
 ) -> np.ndarray:
     """Expected launches per basin."""
     base = np.array([sea.pacific_share, 1 - sea.pacific_share])
-    weight = base * np.exp(-sea.risk_aversion * (loss_risk - loss_risk_2024))
+    weight = base * np.exp(-sea.risk_aversion * (loss_risk - loss_risk_start))
     share = weight / weight.sum()
     deterred = np.exp(-sea.deterrence * strike_risk)
     return sea.launches_per_month * share * deterred + relaunch

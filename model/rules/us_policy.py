@@ -1,7 +1,7 @@
 """The adaptive US agent's rule: pressure against costs, a logit over neighbouring options.
 
 Pressure Π = mandate + w_f·(overdose deaths over 2023's) + w_m·(people heading to the border over
-January 2024's) + w_e·(closeness of a US federal election) + w_s·(news shocks, halving monthly) −
+the first month's) + w_e·(closeness of a US federal election) + w_s·(news shocks, halving monthly) −
 w_x·(transfers of the last 12 months / 100 + the cooperation Mexico gives). Each dial moves at most
 one level a month: the options are the current level and its neighbours, scored
 U = Π·k/top − cost(k) − switch cost·[k ≠ current], drawn from a logit, so escalation is a
@@ -35,7 +35,7 @@ class Signals:
     overdose_deaths: float  # the latest yearly figure known (projected past the record)
     overdose_2023: float
     heading_north: float  # people displaced toward the US border this month
-    heading_north_2024: float  # the same in January 2024
+    heading_north_start: float  # the same in the run's first month
     months_to_vote: int
     news: float
     transfers_12_months: float
@@ -46,7 +46,7 @@ def pressure(weights: dict[str, float], s: Signals) -> float:
     return (
         weights["mandate"]
         + weights["overdose_weight"] * s.overdose_deaths / s.overdose_2023
-        + weights["migration_weight"] * s.heading_north / max(s.heading_north_2024, 1e-9)
+        + weights["migration_weight"] * s.heading_north / max(s.heading_north_start, 1e-9)
         + weights["election_weight"] * max(0.0, 1 - s.months_to_vote / MONTHS_BEFORE_A_VOTE)
         + weights["news_weight"] * s.news
         - weights["effort_weight"] * (s.transfers_12_months / 100 + s.cooperation)

@@ -4,7 +4,8 @@ Sizes: the three published shares (Prieto-Curiel et al. 2023: CJNG 17.9%, Sinalo
 Familia Michoacana 6.2%), the other groups by rank with size ∝ rank^-a, capped at the third's
 share, sharing the rest. Named
 organisations rank by how many states report them; local groups are placed in states in proportion
-to 2023 homicides (largest remainder), the larger ones first in the more violent states.
+to the homicides of the year before the start (largest remainder), the larger ones first in the
+more violent states.
 Rivalry K is sparse, K_cc' = (rival_cc' + 1)/(alliances_c + 1) on rival pairs only: named
 rivalries (rival = 1; the source of each beside it below), and each local group against
 the other local groups of its state and the named organisations reported there
@@ -21,7 +22,7 @@ import pandas as pd
 from mxstab.model.config import Membership
 from mxstab.model.data import DATA_DIR
 from mxstab.model.world.presence import cartel_presence
-from mxstab.model.world.states import STATES, largest_remainder, state_table
+from mxstab.model.world.states import STATES, largest_remainder
 
 CJNG = "Jalisco New Generation Cartel (CJNG)"
 SINALOA = "Sinaloa Cartel (CDS)"
@@ -97,23 +98,23 @@ def reported_states() -> pd.DataFrame:
     return presence[~presence["organisation"].str.contains("Chapitos vs")]
 
 
-def local_group_states(count: int) -> list[int]:
-    """Home states of `count` local groups by rank: ∝ 2023 homicides, round-robin by violence."""
-    homicides = state_table()["homicides_2023"].sort_values(ascending=False, kind="stable")
-    per_state = dict(
-        zip(homicides.index, largest_remainder(count, homicides.to_numpy(float)), strict=True)
-    )
+def local_group_states(count: int, homicides: np.ndarray) -> list[int]:
+    """Home states of `count` local groups by rank: ∝ homicides (indexed by INEGI code),
+    round-robin by violence."""
+    order = pd.Series(homicides[1:], index=range(1, STATES + 1))
+    order = order.sort_values(ascending=False, kind="stable")
+    per_state = dict(zip(order.index, largest_remainder(count, order.to_numpy(float)), strict=True))
     states = []
     for round_ in range(max(per_state.values(), default=0)):
         states += [state for state, n in per_state.items() if n > round_]
     return states
 
 
-def strength_by_state(groups: Groups, home_share: float) -> np.ndarray:
+def strength_by_state(groups: Groups, home_share: float, homicides: np.ndarray) -> np.ndarray:
     """Members of each group in each state [group, code 0–32]. A named organisation keeps
     `home_share` at home and spreads the rest over the other states that report more than a
-    'limited' presence, in proportion to 2023 homicides; a local group is all at home."""
-    homicides = np.concatenate([[0.0], state_table()["homicides_2023"].to_numpy(float)])
+    'limited' presence, in proportion to homicides (indexed by INEGI code); a local group is all
+    at home."""
     away = np.zeros((len(groups.names), STATES + 1))
     index = {name: i for i, name in enumerate(groups.names)}
     reported = reported_states()
@@ -144,13 +145,14 @@ def local_fronts(names: list[str], home_state: np.ndarray, is_named: np.ndarray)
     return fronts
 
 
-def initial_groups(config: Membership) -> Groups:
-    """The groups of 2022 (`members_2022` in all) and their sparse rivalry matrix."""
+def initial_groups(config: Membership, homicides: np.ndarray) -> Groups:
+    """The groups of 2022 (`members_2022` in all) and their sparse rivalry matrix; local groups
+    placed by `homicides` per state (indexed by INEGI code)."""
     named = named_organisations()
     count = GROUPS
     if count < len(named):
         raise ValueError(f"need at least {len(named)} groups for the named organisations")
-    local_states = local_group_states(count - len(named))
+    local_states = local_group_states(count - len(named), homicides)
     names = [n for n, _ in named] + [f"local group {i + 1}" for i in range(count - len(named))]
     home_state = np.array([s for _, s in named] + list(local_states))
     is_named = np.arange(count) < len(named)

@@ -1,4 +1,5 @@
-"""Spread each state's 2020 census population over its cells: people live where the places are.
+"""People: each state's 2020 census population spread over its cells (people live where the places
+are), and CONAPO's mid-year populations by state, 2015–2035, that scale it to any month.
 
 Rule (docs/ODD.md, SOURCES.md): the population of GeoNames places of 500+ people (CC-BY 4.0)
 nearest to a state's cells is placed on those cells, capped at the national urban share of the
@@ -12,9 +13,11 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
+from mxstab.model.data import DATA_DIR
 from mxstab.model.world.grid import load_grid
-from mxstab.model.world.states import largest_remainder, state_table
+from mxstab.model.world.states import STATES, largest_remainder, per_state, state_table
 
 URBAN_SHARE_2020 = 0.79  # INEGI Censo 2020: 79% live in localities of 2,500 or more
 
@@ -47,3 +50,44 @@ def cell_population(resolution: float) -> np.ndarray:
     )
     population.flags.writeable = False
     return population
+
+
+CONAPO_FILE = DATA_DIR / "conapo_state_population_2015_2035.csv"
+MID_YEAR_MONTH = 6  # July: CONAPO's figures are mid-year
+
+
+@cache
+def conapo_mid_year() -> pd.DataFrame:
+    """CONAPO's mid-year population, one row per year, one column per INEGI code (0: national)."""
+    table = pd.read_csv(CONAPO_FILE)
+    return table.pivot(index="year", columns="state", values="population_mid_year").astype(float)
+
+
+def population_of_year(year: int) -> np.ndarray:
+    """CONAPO's mid-year population of `year` per INEGI code (slot 0: national): the
+    denominator of the year's rates."""
+    table = conapo_mid_year()
+    if year not in table.index:
+        raise ValueError(f"CONAPO's projections run {table.index.min()}–{table.index.max()}")
+    return table.loc[year].to_numpy()
+
+
+def population_in_month(when: int) -> np.ndarray:
+    """Population per INEGI code in month number `when`, linear between mid-years."""
+    table = conapo_mid_year()
+    mid_years = table.index.to_numpy() * 12 + MID_YEAR_MONTH
+    return np.array([np.interp(when, mid_years, table[code].to_numpy()) for code in table.columns])
+
+
+def cell_population_in_month(resolution: float, when: int) -> np.ndarray:
+    """The census pattern of people per cell scaled to each state's population in month `when`."""
+    grid = load_grid(resolution)
+    census = cell_population(resolution)
+    census_by_state = per_state(grid.state, census)
+    scale = np.divide(
+        population_in_month(when),
+        census_by_state,
+        out=np.zeros(STATES + 1),
+        where=census_by_state > 0,
+    )
+    return census * scale[grid.state]

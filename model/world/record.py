@@ -1,37 +1,27 @@
-"""The recorded past the baseline replays: dated events from `events_2025.csv` as model months.
+"""The recorded past a run replays: dated events from `events_2019_2023.csv` and
+`events_2025.csv`, each acting from its calendar month (`when`, a month number).
 
-Month 0 is January 2024; an event dated in month m acts from month m on (scheduled with Mesa at
-time m, which fires after step m, i.e. after month m − 1 has run).
+A run replays the events from its start on; an event of the month a run starts in acts before
+that month runs. Events before the start are in the initial conditions, which come from the
+record before the start.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 
 import pandas as pd
 
 from mxstab.model.data import DATA_DIR
+from mxstab.model.world.calendar import month_number
 
-START = date(2024, 1, 1)
-
-
-def month_of(day: str) -> int:
-    """Model month of an ISO date (2024-09-09 → 8)."""
-    parsed = date.fromisoformat(day)
-    return (parsed.year - START.year) * 12 + parsed.month - START.month
-
-
-def month_label(month: int) -> str:
-    """'2024-09' for month 8."""
-    year, index = divmod(START.month - 1 + month, 12)
-    return f"{START.year + year}-{index + 1:02d}"
+EVENT_FILES = ("events_2019_2023.csv", "events_2025.csv")
 
 
 @cache
 def events() -> pd.DataFrame:
-    return pd.read_csv(DATA_DIR / "events_2025.csv")
+    return pd.concat([pd.read_csv(DATA_DIR / name) for name in EVENT_FILES], ignore_index=True)
 
 
 SINALOA_SPLIT = "Sinaloa Cartel internal war begins"
@@ -41,20 +31,31 @@ MAYOS = "La Mayiza (Mayos)"
 
 @dataclass(frozen=True)
 class RecordedEvent:
-    """One change the record makes: `kind` names the dial or action, `value` its new level."""
+    """One change the record makes: `kind` names the dial or action, `value` its new level, `when`
+    the month number it acts from."""
 
-    month: int
+    when: int
     kind: str
     value: float
     label: str
+    group: str = ""  # the organisation a leader removal splits
 
 
-# Which rows of events_2025.csv act, as what. Rows left out are context (the paused February
-# tariff, the threat of 30% that never took effect, strike tallies, overdose series).
+# Which rows act, as what. `context` rows are logged and act through no rule yet (the Guard's
+# deployment is the level `mx.national_guard` = 1 stands for; the others await their mechanisms).
+# Rows left out are context of another kind (the paused February tariff, the threat of 30% that
+# never took effect, strike tallies, overdose series).
 # The tariff row's details: once goods compliant with the USMCA were exempted (2025-03-06),
 # "about half of Mexican imports stayed tariffed".
 USMCA_EXEMPT_SHARE_2025 = 0.5
 ACTING_EVENTS = (
+    ("National Guard begins national operations", "context", None),
+    ("Culiacán operation: Ovidio Guzmán captured and released", "context", None),
+    ("Jornada Nacional de Sana Distancia", "context", None),
+    ("José Antonio Yépez 'El Marro'", "leader_removal", "Santa Rosa de Lima Cartel (CSRL)"),
+    ("CJNG–Sinaloa war over Zacatecas escalates", "context", None),
+    ("CJNG offensive against Cárteles Unidos", "context", None),
+    ("Ovidio Guzmán captured in Culiacán", "leader_arrest", None),
     ("Ismael 'El Mayo' Zambada arrested", "leader_arrest", None),
     (SINALOA_SPLIT, "sinaloa_split", None),
     ("US FTO/SDGT designation of 6 Mexican cartels", "designation", 1.0),
@@ -82,23 +83,26 @@ def recorded_events() -> tuple[RecordedEvent, ...]:
     for prefix, kind, value in ACTING_EVENTS:
         rows = events()[events()["event"].str.startswith(prefix)]
         if len(rows) != 1:
-            raise LookupError(f"events_2025.csv: expected one row starting {prefix!r}")
+            raise LookupError(f"{EVENT_FILES}: expected one row starting {prefix!r}")
         row = rows.iloc[0]
+        when = month_number(row["date"])
+        if kind == "leader_removal":
+            recorded.append(RecordedEvent(when, kind, 0.0, row["event"], group=value))
+            continue
         level = parse_number(row["number"]) if value == "number" else value
-        recorded.append(
-            RecordedEvent(month_of(row["date"]), kind, float(level or 0.0), row["event"])
-        )
-    return tuple(sorted(recorded, key=lambda e: (e.month, e.kind)))
+        recorded.append(RecordedEvent(when, kind, float(level or 0.0), row["event"]))
+    return tuple(sorted(recorded, key=lambda e: (e.when, e.kind)))
 
 
-# US overdose deaths (all drugs), the rows of events_2025.csv with a firm figure, and the model
-# month from which each was the latest the US government had: the calendar-year figures were
-# released in May of the next year, the 12 months to August 2025 in early 2026 (the December
-# 2025 row is marked low confidence and is not used).
+# US overdose deaths (all drugs), the rows of events_2025.csv with a firm figure, and the month
+# from which each was the latest the US government had: the calendar-year figures were released
+# in May of the next year, the 12 months to August 2025 in early 2026 (the December 2025 row is
+# marked low confidence and is not used). Before May 2024 the 2023 figure stands in: no earlier
+# row ships.
 OVERDOSE_ROWS = (
-    ("US overdose deaths 2023", 0),
-    ("US overdose deaths 2024", 16),
-    ("US overdose deaths 12 months to Aug 2025", 24),
+    ("US overdose deaths 2023", "2024-05"),
+    ("US overdose deaths 2024", "2025-05"),
+    ("US overdose deaths 12 months to Aug 2025", "2026-01"),
 )
 
 
@@ -106,16 +110,17 @@ OVERDOSE_ROWS = (
 def overdose_series() -> tuple[tuple[int, float], ...]:
     """(first month known, deaths) of each usable overdose figure, in month order."""
     series = []
-    for prefix, month in OVERDOSE_ROWS:
+    for prefix, known_from in OVERDOSE_ROWS:
         rows = events()[events()["event"].str.startswith(prefix)]
         if len(rows) != 1:
-            raise LookupError(f"events_2025.csv: expected one row starting {prefix!r}")
+            raise LookupError(f"{EVENT_FILES}: expected one row starting {prefix!r}")
         number = str(rows.iloc[0]["number"]).split("(")[0].replace("~", "").replace(",", "")
-        series.append((month, float(number)))
+        series.append((month_number(known_from), float(number)))
     return tuple(series)
 
 
-def overdose_deaths(month: int) -> float:
-    """The latest recorded yearly overdose deaths known in `month`."""
-    known = [deaths for first, deaths in overdose_series() if first <= month]
-    return known[-1]
+def overdose_deaths(when: int) -> float:
+    """The latest recorded yearly overdose deaths known in month number `when` (the earliest
+    figure before it was released)."""
+    known = [deaths for first, deaths in overdose_series() if first <= when]
+    return known[-1] if known else overdose_series()[0][1]

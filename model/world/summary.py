@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from mxstab.model.world.grid import load_grid
-from mxstab.model.world.population import cell_population
+from mxstab.model.world.population import cell_population, population_of_year
 from mxstab.model.world.states import per_state, state_table
+from mxstab.model.world.victims import victims_record
+
+RECORD_YEAR = 2023  # the last year of the training window
 
 
 def world_summary(resolution: float) -> dict:
-    """States (grid cells and area beside census and 2023 homicide figures) and snapped points."""
+    """States (grid cells and area beside the 2020 census and INEGI's 2023 homicides, CONAPO's
+    2023 population and SESNSP's 2023 victims) and snapped points."""
     grid = load_grid(resolution)
     population = cell_population(resolution)
     cells = per_state(grid.state)
     area = per_state(grid.state, grid.area_km2)
     people = per_state(grid.state, population)
+    conapo = population_of_year(RECORD_YEAR)
+    victims = victims_record().matrix(f"{RECORD_YEAR}-01", f"{RECORD_YEAR}-12").sum()
     states = [
         {
             "code": int(code),
@@ -25,6 +31,8 @@ def world_summary(resolution: float) -> dict:
             "homicides_2023": int(row["homicides_2023"]),
             "homicide_rate_2023": round(float(row["homicide_rate_2023"]), 2),
             "homicide_source": row["homicide_source"],
+            "population_conapo_2023": int(conapo[code]),
+            "victims_sesnsp_2023": int(victims[code]),
         }
         for code, row in state_table().iterrows()
     ]
