@@ -72,11 +72,17 @@ def population_of_year(year: int) -> np.ndarray:
     return table.loc[year].to_numpy()
 
 
+@cache
 def population_in_month(when: int) -> np.ndarray:
-    """Population per INEGI code in month number `when`, linear between mid-years."""
+    """Population per INEGI code in month number `when`, linear between mid-years (read-only)."""
     table = conapo_mid_year()
     mid_years = table.index.to_numpy() * 12 + MID_YEAR_MONTH
-    return np.array([np.interp(when, mid_years, table[code].to_numpy()) for code in table.columns])
+    weight = np.interp(when, mid_years, np.arange(mid_years.size))
+    below = min(int(weight), mid_years.size - 2)
+    values = table.to_numpy()
+    people = values[below] + (weight - below) * (values[below + 1] - values[below])
+    people.flags.writeable = False
+    return people
 
 
 def cell_population_in_month(resolution: float, when: int) -> np.ndarray:
