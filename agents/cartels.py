@@ -9,9 +9,13 @@ wages (`rules.recruitment`); a group acts alone when it loses its leader and spl
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import cache
+
 import mesa
 import numpy as np
 
+from mxstab.model.config import Membership
 from mxstab.model.rules.fragmentation import (
     allied,
     splinter_rivalry,
@@ -24,29 +28,56 @@ from mxstab.model.rules.membership import (
     MonthFlows,
     WeeklyRates,
     integrate_month,
+    rivals_of,
 )
-from mxstab.model.rules.recruitment import baseline_gap, group_recruitment, local_recruitment
+from mxstab.model.rules.recruitment import (
+    EXPORT_STATES,
+    baseline_gap,
+    group_recruitment,
+    local_recruitment,
+)
 from mxstab.model.rules.retaliation import revenge_killings
 from mxstab.model.rules.tariffs import effective_tariff
 from mxstab.model.rules.territory import (
-    Fronts,
+    Territory,
     initial_owner,
     members_per_cell,
     place_pair_deaths,
 )
 from mxstab.model.streams import stream
 from mxstab.model.world.calendar import months_between
-from mxstab.model.world.organisations import Groups, strength_by_state
+from mxstab.model.world.organisations import Groups, initial_groups, strength_by_state
+from mxstab.model.world.victims import victims_record
 
 PUBLISHED_FIT_START = "2022-01"
 """The published fit's members (175,000) are of 2022: the equation carries them to the start."""
+
+
+@cache
+def groups_at(membership: Membership, start: str) -> Groups:
+    """The groups of 2022 (local groups placed by the record's year before `start`) carried to
+    `start` by the published equation (r = m = 1; backward before 2022): the same for every run
+    that starts then, so built once per process and shared read-only."""
+    groups = initial_groups(membership, victims_record().monthly_level_before(start))
+    months = months_between(PUBLISHED_FIT_START, start)
+    weeks = -WEEKS_PER_MONTH if months < 0 else WEEKS_PER_MONTH
+    ones = np.ones(groups.members.size)
+    rates = WeeklyRates.of(membership)
+    members = groups.members
+    for _ in range(abs(months)):
+        members, _ = integrate_month(
+            members, ones, 1.0, groups.rivalry, rates, membership.substeps, weeks
+        )
+    for array in (members, groups.named, groups.home_state, groups.rivalry, groups.alliances):
+        array.flags.writeable = False
+    return replace(groups, members=members)
 
 
 class Cartels:
     """Every armed group: a named organisation, a local group, or a splinter of either."""
 
     def __init__(self, model: mesa.Model, start: Groups, homicides: np.ndarray) -> None:
-        """The groups of 2022 carried to the model's start; their territory drawn from their
+        """The groups at the model's start (`groups_at`); their territory drawn from their
         strength by state (named organisations spread by `homicides` per state)."""
         self.model = model
         self.names = list(start.names)
@@ -55,14 +86,15 @@ class Cartels:
         self.members = start.members.copy()
         self.rivalry = start.rivalry.copy()
         self.alliances = start.alliances.copy()
-        months = months_between(PUBLISHED_FIT_START, model.start)
-        for _ in range(abs(months)):
-            self.members, _ = self.month_ahead(backward=months < 0)
+        self.strength_of: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
+        self.rivals_for: np.ndarray | None = None
         strength = strength_by_state(self, model.config.territory.home_share, homicides)
         population = model.municipalities.population
         rng = model.streams["territory"]
         self.hold(initial_owner(model.grid.state, population, strength, rng))
         self.flows: MonthFlows = self.month_ahead()[1]
+        self.export_cells = np.isin(model.grid.state, EXPORT_STATES)
+        self.recruitment_drivers: tuple | None = None
         self.recruitment_gap_start = baseline_gap(
             model.config.labour, model.config.mx.social_programs
         )
@@ -78,28 +110,38 @@ class Cartels:
     def hold(self, owner: np.ndarray) -> None:
         """Take a new map of who holds each cell."""
         self.owner = owner
-        self.fronts = Fronts.of(owner)
+        self.territory = Territory.of(owner, len(self.names))
 
     def strength(self) -> np.ndarray:
-        """Members per cell of the group holding it."""
-        return members_per_cell(self.owner, self.members)
+        """Members per cell of the group holding it, computed once for each map and members (both
+        are replaced, never changed in place, when they change)."""
+        owner, members = self.strength_of
+        if owner is not self.owner or members is not self.members:
+            self.strength_of = (self.owner, self.members)
+            self.strength_now = members_per_cell(self.owner, self.members)
+        return self.strength_now
 
     def month_ahead(
         self,
         recruitment: np.ndarray | None = None,
         arrest_pressure: float = 1.0,
         lethality: float = 1.0,
-        backward: bool = False,
     ) -> tuple[np.ndarray, MonthFlows]:
-        """(members, flows) one month on from now (or, `backward`, one month before now): the
-        published equation where r_c = m = 1."""
+        """(members, flows) one month on from now: the published equation where r_c = m = 1."""
         m = self.model.config.membership
         if recruitment is None:
             recruitment = np.ones(len(self.members))
         rates = WeeklyRates.of(m, lethality)
-        weeks = -WEEKS_PER_MONTH if backward else WEEKS_PER_MONTH
+        if self.rivals_for is not self.rivalry:  # K is replaced, never changed, when it changes
+            self.rivals_for, self.rivals = self.rivalry, rivals_of(self.rivalry)
         return integrate_month(
-            self.members, recruitment, arrest_pressure, self.rivalry, rates, m.substeps, weeks
+            self.members,
+            recruitment,
+            arrest_pressure,
+            self.rivalry,
+            rates,
+            m.substeps,
+            rivals=self.rivals,
         )
 
     def recruitment(self) -> np.ndarray | None:
@@ -109,16 +151,22 @@ class Cartels:
         if not model.config.membership.spatial:
             return None
         us = model.us
-        local = local_recruitment(
+        drivers = (
             model.config.labour,
-            model.grid.state,
             model.config.mx.social_programs,
             us.financial_sanctions,
             effective_tariff(us.tariff_rate, us.usmca_exempt_share),
-            self.recruitment_gap_start,
         )
+        if drivers != self.recruitment_drivers:  # r_i moves only when its drivers do
+            self.recruitment_drivers = drivers
+            labour, programs, sanctions, tariff = drivers
+            self.local_recruitment = local_recruitment(
+                labour, self.export_cells, programs, sanctions, tariff, self.recruitment_gap_start
+            )
+        local = self.local_recruitment
         population = model.municipalities.population
-        return group_recruitment(self.owner, population, local, len(self.members))
+        held = self.territory
+        return group_recruitment(held.held, held.held_by, population, local, len(self.members))
 
     def step(self, arrest_pressure: float, lethality: float) -> None:
         """A month of recruitment, arrests, fighting and saturation for every group."""
@@ -137,7 +185,7 @@ class Cartels:
         """Where this month's conflict deaths fall."""
         grid = self.model.grid
         return place_pair_deaths(
-            pair_deaths, self.owner, self.fronts, population, grid.state, self.home_state
+            pair_deaths, self.owner, self.territory, population, grid.state, self.home_state
         )
 
     def split(self, parent: int, names: list[str], when: int) -> list[int]:

@@ -49,7 +49,8 @@ class MexicanGovernment(mesa.Agent):
     def corruption_faced(self) -> float:
         cartels = self.model.cartels
         corruption = self.model.municipalities.corruption
-        return member_corruption(cartels.owner, corruption, cartels.members)
+        held = cartels.territory
+        return member_corruption(held.held, held.held_by, corruption, cartels.members)
 
     def arrest_pressure(self) -> float:
         """m_t of the membership equation (1 when the model is not spatial: the published fit)."""

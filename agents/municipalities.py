@@ -12,13 +12,12 @@ import mesa
 import numpy as np
 
 from mxstab.model.rules import contagion, corruption
-from mxstab.model.rules.displacement import displace
+from mxstab.model.rules.displacement import displace, has_populated_neighbour
 from mxstab.model.rules.kernels import corruption_step
 from mxstab.model.rules.stability import stability_index
 from mxstab.model.rules.violence import (
     background_at_start,
-    background_now,
-    draw_counts,
+    homicides_month,
     smoothed_rate,
     start_rate,
 )
@@ -41,6 +40,7 @@ class Municipalities:
         self.heading_north = 0.0
         self.heading_north_start = 0.0
         self.stability = np.zeros(shape)
+        self.populated: np.ndarray | None = None  # the cells `reachable` was computed for
 
     @property
     def count(self) -> int:
@@ -76,15 +76,30 @@ class Municipalities:
         """This month's homicides: background and induced deaths and clashes drawn as counts,
         conflict deaths as placed; the dead leave the population."""
         streams = self.model.streams
-        elasticity = self.model.config.violence.flow_elasticity
+        shape = self.mask.shape
+        uniforms = np.stack(
+            [streams[name].random(shape) for name in ("violence", "contagion", "clashes")]
+        )
         self.conflict = conflict
-        self.background_now = background_now(self.background, elasticity, flow_change)
-        self.background_deaths = draw_counts(streams["violence"], self.background_now)
-        self.induced = draw_counts(streams["contagion"], self.induced_expected)
-        self.clashes = draw_counts(streams["clashes"], clash_expected) + force_deaths
-        self.level = self.background_now + self.conflict + self.induced_expected + clash_expected
-        self.homicides = self.background_deaths + self.conflict + self.induced + self.clashes
-        self.population = np.maximum(self.population - self.homicides, 0.0)
+        (
+            self.background_now,
+            self.background_deaths,
+            self.induced,
+            self.clashes,
+            self.level,
+            self.homicides,
+            self.population,
+        ) = homicides_month(
+            self.background,
+            self.model.config.violence.flow_elasticity,
+            flow_change,
+            conflict,
+            self.induced_expected,
+            clash_expected,
+            force_deaths,
+            self.population,
+            uniforms,
+        )
 
     def perceive(self) -> None:
         """The smoothed rate people perceive (it also aims the Guard and US force)."""
@@ -98,7 +113,13 @@ class Municipalities:
         grid = self.model.grid
         p = self.model.config.displacement
         self.left, self.arrived, self.heading_north = displace(
-            self.population, self.smoothed_rate, self.mask, grid.border_us, p, self.arrivals
+            self.population,
+            self.smoothed_rate,
+            self.mask,
+            self.reachable(),
+            grid.border_us,
+            p,
+            self.arrivals,
         )
         if first_month:
             self.heading_north_start = self.heading_north
@@ -114,8 +135,16 @@ class Municipalities:
             where=population_in_month(when) > 0,
         )
         before = self.population.sum()
-        self.population *= np.where(self.mask, growth[self.model.grid.state], 1.0)
+        self.population *= growth[self.model.grid.state]  # no one lives off Mexican land
         self.demographic_change = float(self.population.sum() - before)
+
+    def reachable(self) -> np.ndarray:
+        """Cells with a populated neighbour, recomputed only when the populated cells change."""
+        populated = self.mask & (self.population > 0)
+        if not np.array_equal(populated, self.populated):
+            self.populated = populated
+            self.neighbour_populated = has_populated_neighbour(self.population, self.mask)
+        return self.neighbour_populated
 
     def spread_violence(self) -> None:
         """Contagion: this month's excess induces next month's deaths among the neighbours."""

@@ -27,20 +27,21 @@ class NavalUnit(mesa.Agent):
         self.force = force
         self.basin = basin
         self.zone = -1
+        lanes = model.lanes
+        allowed = lanes.zone_basin == basin  # SEMAR patrols Mexico's water only
+        if force == "semar":
+            allowed &= lanes.zone_mexican
+        self.allowed = np.flatnonzero(allowed)
 
     def take_station(self, expected_km: np.ndarray, assigned: np.ndarray, posture: int) -> None:
         """The zone of its basin with the most expected traffic per unit already there (none when
         off station); `assigned` counts the units placed before it."""
-        lanes = self.model.lanes
-        allowed = lanes.zone_basin == self.basin
-        if self.force == "semar":
-            allowed &= lanes.zone_mexican
         on_station = self.force not in US_FORCES or posture > 0
-        if not on_station or not allowed.any():
+        if not on_station or not self.allowed.size:
             self.zone = -1
             return
-        score = np.where(allowed, expected_km / (1 + assigned), -np.inf)
-        self.zone = int(np.argmax(score))
+        score = expected_km[self.allowed] / (1 + assigned[self.allowed])
+        self.zone = int(self.allowed[np.argmax(score)])
         assigned[self.zone] += 1
 
 

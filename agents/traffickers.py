@@ -41,7 +41,7 @@ class Traffickers:
         lab_cells = self.capacity_start.ravel()[roads.cells] > 0
         self.lab_share = lab_cells / self.capacity_start.sum()
         self.landing_node = np.searchsorted(roads.cells, lanes.landing_cell)
-        self.crossings = roads.crossing_nodes(grid)
+        self.crossings = model.world.crossings
         self.territory_changed()
 
     def territory_changed(self) -> None:
@@ -137,7 +137,7 @@ class Traffickers:
         """Fronts between groups that fight cost more to cross, and so does a crackdown."""
         model = self.model
         cartels, mx = model.cartels, model.config.mx
-        fronts = cartels.fronts
+        fronts = cartels.territory
         fighting = cartels.rivalry[fronts.own, fronts.other] > 0
         crackdown = model.grid.state == mx.crackdown_state if mx.crackdown_state else None
         return cost_factor(

@@ -167,6 +167,7 @@ class USGovernment(mesa.Agent):
             cartels.owner,
             cartels.named,
             cartels.members,
+            cartels.strength(),
             model.traffickers.lab_capacity,
             places.corruption,
             places.smoothed_rate,

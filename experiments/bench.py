@@ -14,6 +14,8 @@ from collections.abc import Callable
 import numpy as np
 from numba import njit, prange
 
+from mxstab.experiments.batch import RunSpec, run_one
+from mxstab.experiments.pool import one_thread_each, worker_context
 from mxstab.model.config import Config
 from mxstab.model.model import MxStabModel
 from mxstab.model.rules.kernels import (
@@ -26,6 +28,7 @@ from mxstab.model.rules.kernels import (
 from mxstab.model.rules.routing import costs_to
 from mxstab.model.world.grid import load_grid
 from mxstab.model.world.roads import RoadGraph
+from mxstab.model.world.static import clear_caches, static_world
 
 # Bytes one contagion + corruption step moves per cell: each array a kernel reads counted once and
 # each it writes counted once (no write-allocate). Contagion reads excess, population (8 + 8) and
@@ -145,6 +148,22 @@ def step_seconds(resolution: float, steps: int) -> tuple[float, MxStabModel]:
     return median_seconds(model.step, steps), model
 
 
+def step_and_epstein_seconds(steps: int, side: int = 62) -> tuple[float, float, MxStabModel]:
+    """(median step at 0.25°, Mesa's Epstein civil-violence example per agent at a similar agent
+    count, the model), the two stepping in turns so that the host's drift moves both alike."""
+    from mesa.examples.advanced.epstein_civil_violence.model import (
+        EpsteinCivilViolence,
+        EpsteinScenario,
+    )
+
+    model = MxStabModel(Config(), seed=0, resolution=0.25)
+    epstein = EpsteinCivilViolence(width=side, height=side, scenario=EpsteinScenario(rng=42))
+    model.step()
+    epstein.step()
+    timed = side_by_side({"model": model.step, "epstein": epstein.step}, steps)
+    return timed["model"], timed["epstein"] / len(epstein.agents), model
+
+
 def step_and_redraw_seconds(model: MxStabModel, repeats: int) -> float:
     """What the app does on Step: one model step, then the map and the charts redrawn as PNG."""
     from mxstab.viz.charts import LiveCharts
@@ -159,18 +178,6 @@ def step_and_redraw_seconds(model: MxStabModel, repeats: int) -> float:
         live_charts.png({"run": model})
 
     return median_seconds(step_and_redraw, repeats)
-
-
-def epstein_seconds_per_agent(steps: int, side: int = 62) -> float:
-    """Mesa's own Epstein civil-violence example at a similar agent count (~2,900 agents)."""
-    from mesa.examples.advanced.epstein_civil_violence.model import (
-        EpsteinCivilViolence,
-        EpsteinScenario,
-    )
-
-    model = EpsteinCivilViolence(width=side, height=side, scenario=EpsteinScenario(rng=42))
-    model.step()
-    return median_seconds(model.step, steps) / len(model.agents)
 
 
 @njit(cache=True)
@@ -284,18 +291,65 @@ def in_new_process(code: str) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
+HINDCAST_START = "2019-01"
+HINDCAST_MONTHS = 78  # January 2019 – June 2025
+
+
+def hindcast_spec(seed: int) -> RunSpec:
+    return RunSpec(Config(), seed, HINDCAST_MONTHS, HINDCAST_START)
+
+
+def hindcast_seconds(repeats: int) -> float:
+    """A 78-month run from 2019-01 in a warm process, the model's build and its tables included
+    (median over seeds)."""
+    run_one(hindcast_spec(0))
+    return median_seconds(lambda: run_one(hindcast_spec(1)), repeats)
+
+
+def world_build_ms() -> float:
+    """Building the static world of 0.25° from its files (what a worker does once)."""
+    clear_caches()
+    started = time.perf_counter()
+    static_world(0.25)
+    return 1000 * (time.perf_counter() - started)
+
+
+def batch_seconds(workers: int, runs: int) -> float:
+    """`runs` hindcasts on a pool of `workers` processes (kernels single-threaded), each worker
+    warmed first with a one-month run so that start-up is not counted."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=one_thread_each, mp_context=worker_context()
+    ) as pool:
+        warm = RunSpec(Config(), 0, 1, HINDCAST_START)
+        list(pool.map(run_one, [warm] * workers))
+        started = time.perf_counter()
+        list(pool.map(run_one, [hindcast_spec(seed) for seed in range(runs)]))
+        return time.perf_counter() - started
+
+
+def batch_figures(runs: int) -> dict[str, float]:
+    """Hindcasts per core-minute on 2 workers, and the speed-up of 2 workers over 1."""
+    one, two = batch_seconds(1, runs), batch_seconds(2, runs)
+    return {
+        "batch_runs_per_core_minute_025": runs / two * 60 / 2,
+        "batch_speedup_2_workers": one / two,
+    }
+
+
 def run_benchmarks(quick: bool) -> dict[str, float]:
     repeats = 5 if quick else 30
     side = 512 if quick else 2048
     roofline, kernel, reference = roofline_and_diffusion(side, repeats)
-    step_025, model_025 = step_seconds(0.25, repeats)
+    step_025, epstein, model_025 = step_and_epstein_seconds(2 * repeats)
     step_010, model_010 = step_seconds(0.1, repeats)
     production = diffusion_fields(model_025.grid.shape, model_025.grid.mexico)
     diffusion_step(production)
     kernel_025 = median_seconds(lambda: diffusion_step(production), 10 * repeats)
     shapes = {"025": model_025.grid.shape, "010": model_010.grid.shape, "big": (side, side)}
     agents = agent_count(model_025)
-    epstein = epstein_seconds_per_agent(repeats)
+    hindcast = hindcast_seconds(3 if quick else 7)
     in_new_process(FIRST_STEP)  # fills numba's cache if a kernel changed: the figure is warm
     return {
         "roofline_gbs": roofline,
@@ -318,10 +372,14 @@ def run_benchmarks(quick: bool) -> dict[str, float]:
         "step_per_agent_vs_epstein": step_025 / agents / epstein,
         "step_per_cell_vs_epstein": step_025 / model_025.municipalities.count / epstein,
         "step_ms_025": 1000 * step_025,
+        "hindcast_s_025": hindcast,
+        "hindcast_overhead_ratio": hindcast / (HINDCAST_MONTHS * step_025),
+        "world_build_ms_025": world_build_ms(),
         "step_ms_010": 1000 * step_010,
         "step_vs_kernel_025": step_025 / kernel_025,
         "app_step_redraw_ms_025": 1000 * step_and_redraw_seconds(model_025, 3 if quick else 15),
         "first_step_s_cached": float(np.median([in_new_process(FIRST_STEP) for _ in range(5)])),
         "build_s_010": float(np.median([in_new_process(BUILD_010) for _ in range(5)])),
         "peak_rss_mb_010": in_new_process(PEAK_RSS),
+        **batch_figures(4 if quick else 16),
     }

@@ -149,7 +149,7 @@ def write_calibration(fitted: list[Fitted]) -> None:
         "",
         "[record]",
         f'train_end = "{TRAIN_END}"',
-        f'training_sha256 = "{record.training_sha256()}"',
+        f'training_sha256 = "{record.training_sha256}"',
         "",
     ]
     for f in fitted:

@@ -18,10 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mxstab.experiments.pool import run_all
-from mxstab.experiments.run import run_model
+from mxstab.experiments.batch import RunSpec, RunSummary, run_many
 from mxstab.model.io import write_atomic
-from mxstab.model.rules.violence import annual_rate
 from mxstab.model.scenarios import load_scenario
 from mxstab.model.world.calendar import DEFAULT_START, months_between
 
@@ -60,26 +58,25 @@ class Job:
     out: Path
 
 
-def run_job(job: Job) -> tuple[Job, pd.DataFrame, np.ndarray]:
-    """One run: its monthly table (also written to disk) and its final-year homicide rate per
-    cell (per 100k per year)."""
+def spec_of(index: int, job: Job) -> RunSpec:
     config = load_scenario(job.scenario).config(job.overrides)
-    rates = []
+    return RunSpec(config, job.seed, job.months, final_year_map=True, tag=str(index))
 
-    def keep_rate(model) -> None:
-        if model.month >= job.months - 12:
-            places = model.municipalities
-            people = np.where(places.population > 0, places.population, np.nan)
-            rates.append(annual_rate(places.homicides, people))
 
-    result = run_model(config, job.seed, job.months, on_month=keep_rate)
-    national = result.national
+def labelled(job: Job, summary: RunSummary) -> pd.DataFrame:
+    """A run's monthly table with its scenario label and seed in front."""
+    national = summary.national.copy()
     national.insert(0, "seed", job.seed)
     national.insert(0, "scenario", job.label)
+    return national
+
+
+def keep(job: Job, summary: RunSummary) -> None:
+    """Write a finished run's table at once (temporary file, then rename)."""
     path = job.out / "runs" / safe_name(job.label) / f"seed_{job.seed}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, lambda p: national.to_parquet(p, index=False))
-    return job, national, np.mean(rates, axis=0)
+    table = labelled(job, summary)
+    write_atomic(path, lambda p: table.to_parquet(p, index=False))
 
 
 def safe_name(label: str) -> str:
@@ -190,17 +187,28 @@ def compare(jobs: list[Job], workers: int, out: Path, on_done=None) -> Compariso
     from mxstab.experiments.run import git_revision
 
     out.mkdir(parents=True, exist_ok=True)
-    results = run_all(run_job, jobs, workers, on_done)
-    national = pd.concat([table for _, table, _ in results], ignore_index=True)
+    specs = [spec_of(index, job) for index, job in enumerate(jobs)]
+
+    def finished(summary: RunSummary) -> None:
+        keep(jobs[int(summary.spec.tag)], summary)
+        if on_done:
+            on_done(summary)
+
+    summaries = run_many(specs, workers, finished)
+    tables = [labelled(job, s) for job, s in zip(jobs, summaries, strict=True)]
+    national = pd.concat(tables, ignore_index=True)
     per_run = pd.DataFrame(
         [
             {"scenario": job.label, "seed": job.seed, **run_figures(table)}
-            for job, table, _ in results
+            for job, table in zip(jobs, tables, strict=True)
         ]
     )
     rasters = {}
     for label in dict.fromkeys(job.label for job in jobs):
-        rasters[label] = np.mean([r for job, _, r in results if job.label == label], axis=0)
+        mine = [
+            s.final_year_rate for job, s in zip(jobs, summaries, strict=True) if job.label == label
+        ]
+        rasters[label] = np.mean(mine, axis=0)
     summary = summarise(per_run)
     policy = load_scenario(jobs[0].scenario).config(jobs[0].overrides).policy.start
     start = months_between(DEFAULT_START, policy)

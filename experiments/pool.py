@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
@@ -13,6 +15,14 @@ def one_thread_each() -> None:
     import numba
 
     numba.set_num_threads(1)
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a clean server that has imported the model once: fast to start, and
+    never a fork of a process whose numba threads are running."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["mxstab.model.model"])
+    return context
 
 
 def run_all(
@@ -30,7 +40,9 @@ def run_all(
             if on_done:
                 on_done(results[index])
         return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=one_thread_each) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=one_thread_each, mp_context=worker_context()
+    ) as pool:
         futures = {pool.submit(work, item): index for index, item in enumerate(items)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()

@@ -59,12 +59,10 @@ def run_model(
         model.step()
         if on_month is not None:
             on_month(model)
-    national = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    national = model.national_table()
     national.insert(0, "month", np.arange(len(national)))
     national.insert(1, "date", [model.date(month) for month in national["month"]])
-    states = model.datacollector.get_table_dataframe("states")
-    states = states.astype({"month": "int64", "state": "int64"})
-    states.insert(1, "date", [model.date(month) for month in states["month"]])
+    states = model.states_table()
     return RunResult(national, states, event_table(model), model, time.perf_counter() - started)
 
 

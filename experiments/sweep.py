@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mxstab.experiments.batch import RunSpec, run_one
 from mxstab.experiments.pool import one_thread_each, run_all
-from mxstab.experiments.run import parse_seeds, run_model
+from mxstab.experiments.run import parse_seeds
 from mxstab.model.config import CALIBRATION_FILE, ConfigError, field_table, load_spec_file
 from mxstab.model.io import write_atomic
 from mxstab.model.scenarios import load_scenario
@@ -172,21 +173,27 @@ def run_point(point: RunPoint, out: str) -> dict[str, Any]:
     runs = Path(out) / "runs"
     try:
         config = load_scenario(point.scenario).config(point.overrides)
-        national = run_model(config, point.seed, point.months, point.resolution).national
-        national.insert(0, "run_id", point.run_id)
-        for position, (name, value) in enumerate(point.params.items(), start=2):
-            national.insert(position, name, value)
-        national.insert(2 + len(point.params), "seed", point.seed)
-        write_atomic(
-            runs / f"{point.run_id}.parquet", lambda p: national.to_parquet(p, index=False)
-        )
-        return {"run_id": point.run_id, "ok": True}
     except Exception as error:  # a failing run is recorded and the sweep goes on
-        record = {"run_id": point.run_id, "error": repr(error), "trace": traceback.format_exc()}
-        write_atomic(
-            runs / f"{point.run_id}.error.json", lambda p: p.write_text(json.dumps(record))
-        )
-        return {"run_id": point.run_id, "ok": False, "error": repr(error)}
+        return failed(point, runs, repr(error), traceback.format_exc())
+    spec = RunSpec(config, point.seed, point.months, resolution=point.resolution, keep_going=True)
+    summary = run_one(spec)
+    if summary.error is not None:
+        message, _, trace = summary.error.partition("\n")
+        return failed(point, runs, message, trace)
+    national = summary.national
+    national.insert(0, "run_id", point.run_id)
+    for position, (name, value) in enumerate(point.params.items(), start=2):
+        national.insert(position, name, value)
+    national.insert(2 + len(point.params), "seed", point.seed)
+    write_atomic(runs / f"{point.run_id}.parquet", lambda p: national.to_parquet(p, index=False))
+    return {"run_id": point.run_id, "ok": True}
+
+
+def failed(point: RunPoint, runs: Path, error: str, trace: str) -> dict[str, Any]:
+    """Record a failed run beside the finished ones; the sweep goes on."""
+    record = {"run_id": point.run_id, "error": error, "trace": trace}
+    write_atomic(runs / f"{point.run_id}.error.json", lambda p: p.write_text(json.dumps(record)))
+    return {"run_id": point.run_id, "ok": False, "error": error}
 
 
 def pending(points: list[RunPoint], out: Path) -> list[RunPoint]:

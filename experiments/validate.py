@@ -16,7 +16,6 @@ import html
 import io
 import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from matplotlib.figure import Figure
 from scipy.stats import spearmanr
 
 from mxstab.experiments import forecasters
-from mxstab.experiments.pool import run_all
+from mxstab.experiments.batch import RunSpec, run_many
 from mxstab.experiments.run import git_revision, run_model
 from mxstab.model.config import Config
 from mxstab.model.io import write_atomic
@@ -60,25 +59,9 @@ NAMED_CHECKS = (
 # --- runs ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Run:
-    start: str
-    seed: int
-    months: int
-    overrides: tuple[tuple[str, Any], ...] = ()
-
-
-def simulate(run: Run) -> tuple[np.ndarray, pd.DataFrame]:
-    """One run: (months, 32) homicides per state, and its national table."""
-    config = Config().with_overrides(dict(run.overrides))
-    result = run_model(config, run.seed, run.months, start=run.start)
-    states = result.states.pivot(index="month", columns="state", values="homicides")
-    return states.to_numpy(), result.national
-
-
-def ensemble(runs: list[Run], workers: int) -> list[np.ndarray]:
+def ensemble(runs: list[RunSpec], workers: int) -> list[np.ndarray]:
     """(months, 32) homicides per state of each run."""
-    return [states for states, _ in run_all(simulate, runs, workers)]
+    return [summary.state_homicides for summary in run_many(runs, workers)]
 
 
 # --- homicides ----------------------------------------------------------------------------------
@@ -127,8 +110,8 @@ def homicide_skill(seeds: list[int], hindcast_start: str, workers: int) -> dict[
     horizon = months_between(TEST_START, TEST_END) + 1
     months = [month_label(month_number(TEST_START) + h) for h in range(horizon)]
     hindcast_months = months_between(hindcast_start, TEST_END) + 1
-    runs = [Run(TEST_START, s, horizon) for s in seeds]
-    runs += [Run(hindcast_start, s, hindcast_months) for s in seeds]
+    runs = [RunSpec(Config(), s, horizon, TEST_START) for s in seeds]
+    runs += [RunSpec(Config(), s, hindcast_months, hindcast_start) for s in seeds]
     simulated = ensemble(runs, workers)
     forecast = np.array(simulated[: len(seeds)])  # (seeds, months, states)
     hindcast = np.array(simulated[len(seeds) :])
@@ -225,11 +208,11 @@ def us_skill(seeds: list[int], workers: int) -> dict[str, Any]:
     """The adaptive US agent from January 2025 against the record's dials."""
     recorded = recorded_dials()
     months = months_between(TEST_START, US_END) + 1
-    overrides = (("policy.start", US_START), ("us.adaptive", True))
-    runs = [Run(TEST_START, s, months, overrides) for s in seeds]
+    config = Config().with_overrides({"policy.start": US_START, "us.adaptive": True})
+    runs = [RunSpec(config, s, months, TEST_START) for s in seeds]
     tables = [
-        national.set_index("date").loc[US_START:US_END]
-        for _, national in run_all(simulate, runs, workers)
+        summary.national.set_index("date").loc[US_START:US_END]
+        for summary in run_many(runs, workers)
     ]
     result: dict[str, Any] = {"us_start": US_START, "us_end": US_END, "us_seeds": len(seeds)}
     scores, baseline = [], []

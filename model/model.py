@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
+import pandas as pd
 
-from mxstab.agents.cartels import Cartels
+from mxstab.agents.cartels import Cartels, groups_at
 from mxstab.agents.mexican_government import MexicanGovernment
 from mxstab.agents.municipalities import Municipalities
 from mxstab.agents.naval_units import Navy
@@ -18,7 +19,12 @@ from mxstab.agents.traffickers import Traffickers
 from mxstab.agents.us_government import USGovernment
 from mxstab.agents.vessels import Vessels
 from mxstab.model.config import Config, calibration
-from mxstab.model.observation import NATIONAL_COLUMNS, STATE_COLUMNS, national_figures, state_rows
+from mxstab.model.observation import (
+    NATIONAL_COLUMNS,
+    national_figures,
+    state_figures,
+    state_table,
+)
 from mxstab.model.rules import corruption
 from mxstab.model.streams import stream
 from mxstab.model.world.calendar import (
@@ -28,12 +34,10 @@ from mxstab.model.world.calendar import (
     month_number,
     months_between,
 )
-from mxstab.model.world.grid import load_grid
-from mxstab.model.world.organisations import CJNG, NORESTE, SINALOA, initial_groups
+from mxstab.model.world.organisations import CJNG, NORESTE, SINALOA
 from mxstab.model.world.population import cell_population_in_month
 from mxstab.model.world.record import CHAPITOS, MAYOS, recorded_events
-from mxstab.model.world.roads import road_graph
-from mxstab.model.world.sea import sea_lanes
+from mxstab.model.world.static import static_world
 from mxstab.model.world.victims import check_fitted_on, victims_record
 
 STREAMS = (
@@ -75,9 +79,8 @@ class MxStabModel(mesa.Model):
         self.start = check_start(start)
         self.first_month = month_number(self.start)
         self.streams = {name: stream(seed, name) for name in STREAMS}
-        self.grid = load_grid(resolution)
-        self.lanes = sea_lanes(resolution)
-        self.roads = road_graph(resolution)
+        self.world = static_world(resolution)
+        self.grid, self.lanes, self.roads = self.world.grid, self.world.lanes, self.world.roads
         self.event_log: list[tuple[int, str]] = []
         self.leaders_fallen: list[str] = []
         record = victims_record()
@@ -85,7 +88,7 @@ class MxStabModel(mesa.Model):
         level = record.monthly_level_before(self.start)
         people = cell_population_in_month(resolution, self.first_month)
         self.municipalities = Municipalities(self, people)
-        self.cartels = Cartels(self, initial_groups(self.config.membership, level), level)
+        self.cartels = Cartels(self, groups_at(self.config.membership, self.start), level)
         self.us = USGovernment(self)
         self.mexico = MexicanGovernment(self)
         self.vessels = Vessels(self)
@@ -102,10 +105,8 @@ class MxStabModel(mesa.Model):
         )
         self.municipalities.start_violence(conflict, level)
         self.schedule_history()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: self.national_value(name) for name in NATIONAL_COLUMNS},
-            tables={"states": ["month", *STATE_COLUMNS]},
-        )
+        self.national_months: list[dict[str, float]] = []
+        self.state_months: list[np.ndarray] = []
 
     def schedule_history(self) -> None:
         """The record's months from the start on, then the scenario's start (an event at t acts
@@ -119,13 +120,6 @@ class MxStabModel(mesa.Model):
             self.start_policy()
         else:
             self.schedule_event(self.start_policy, at=self.policy_month)
-
-    @staticmethod
-    def national_value(name: str):
-        def report(model: MxStabModel) -> float:
-            return model.national[name]
-
-        return report
 
     @property
     def month(self) -> int:
@@ -244,15 +238,23 @@ class MxStabModel(mesa.Model):
         self.municipalities.spread_violence()
         self.municipalities.corrupt(*self.corruption_rates())
 
-    def measure(self) -> tuple[dict[str, float], list[dict[str, float]]]:
-        """This month's national figures and state rows (reads the model, changes nothing)."""
-        return national_figures(self), state_rows(self)
+    def measure(self) -> tuple[dict[str, float], np.ndarray]:
+        """This month's national figures and state figures (reads the model, changes nothing)."""
+        return national_figures(self), state_figures(self)
 
-    def record(self, national: dict[str, float], states: list[dict[str, float]]) -> None:
+    def record(self, national: dict[str, float], states: np.ndarray) -> None:
         self.national = national
-        self.datacollector.collect(self)
-        for row in states:
-            self.datacollector.add_table_row("states", row)
+        self.national_months.append(national)
+        self.state_months.append(states)
+
+    def national_table(self) -> pd.DataFrame:
+        """Every month's national figures, one row per month (NATIONAL_COLUMNS)."""
+        return pd.DataFrame(self.national_months, columns=list(NATIONAL_COLUMNS))
+
+    def states_table(self) -> pd.DataFrame:
+        """Every month's row per state: month, date, state, then the state figures."""
+        dates = [self.date(month) for month in range(len(self.state_months))]
+        return state_table(self.state_months, dates)
 
     def month_ends(self) -> None:
         self.us.forget_news()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from mxstab.model.rules.violence import annual_rate
 from mxstab.model.world.population import population_of_year
@@ -107,26 +108,34 @@ def national_figures(model: Any) -> dict[str, float]:
     }
 
 
-def state_rows(model: Any) -> list[dict[str, float]]:
-    """This month's row per state (STATE_COLUMNS, with the month)."""
+def state_figures(model: Any) -> np.ndarray:
+    """This month's figures per state: one row per INEGI code 1–32, one column per
+    STATE_COLUMNS entry after `state`."""
     places = model.municipalities
-    state = model.grid.state
     people = np.where(model.grid.mexico, places.population, 0.0)
-    residents = per_state(state, people)
-    conapo = denominators(model)
-    homicides = per_state(state, places.homicides)
-    corruption = per_state(state, places.corruption * people) / residents.clip(min=1)
-    stability = per_state(state, places.stability * people) / residents.clip(min=1)
-    displaced = per_state(state, places.left)
-    return [
-        {
-            "month": model.month,
-            "state": code,
-            "homicides": float(homicides[code]),
-            "homicide_rate": float(annual_rate(homicides[code], conapo[code])),
-            "corruption": float(corruption[code]),
-            "stability_index": float(stability[code]),
-            "displaced": float(displaced[code]),
-        }
-        for code in range(1, STATES + 1)
-    ]
+    state = model.grid.state
+    residents = per_state(state, people)[1:]
+    homicides = per_state(state, places.homicides)[1:]
+    corruption = per_state(state, places.corruption * people)[1:]
+    stability = per_state(state, places.stability * people)[1:]
+    displaced = per_state(state, places.left)[1:]
+    return np.column_stack(
+        [
+            homicides,
+            annual_rate(homicides, denominators(model)[1:]),
+            corruption / residents.clip(min=1),
+            stability / residents.clip(min=1),
+            displaced,
+        ]
+    )
+
+
+def state_table(months: list[np.ndarray], dates: list[str]) -> pd.DataFrame:
+    """The months' state figures as one long table: month, date, then STATE_COLUMNS."""
+    figures = np.concatenate(months) if months else np.zeros((0, len(STATE_COLUMNS) - 1))
+    month = np.repeat(np.arange(len(months)), STATES)
+    table = pd.DataFrame(figures, columns=list(STATE_COLUMNS[1:]))
+    table.insert(0, "state", np.tile(np.arange(1, STATES + 1), len(months)))
+    table.insert(0, "date", np.repeat(dates, STATES))
+    table.insert(0, "month", month)
+    return table

@@ -166,6 +166,11 @@ def test_bench_quick_runs_and_writes_its_figures(tmp_path):
         "app_step_redraw_ms_025",
         "first_step_s_cached",
         "build_s_010",
+        "hindcast_s_025",
+        "hindcast_overhead_ratio",
+        "world_build_ms_025",
+        "batch_runs_per_core_minute_025",
+        "batch_speedup_2_workers",
         "peak_rss_mb_010",
     }
     assert all(np.isfinite(v) and v > 0 for v in figures.values())

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from mxstab.model.rules.kernels import (
     corruption_kernel,
     corruption_reference,
+    corruption_rest,
+    corruption_rest_reference,
     corruption_step,
     neighbour_sum,
     poisson_counts,
@@ -72,6 +74,20 @@ def test_corruption_kernel_equals_reference(seed, rows, cols):
     out = corruption_step(kappa, growth, decay, 0.2, mask, np.empty_like(kappa))
     np.testing.assert_allclose(out, expected, rtol=1e-9, atol=0)
     assert ((out >= 0) & (out <= 1)).all()
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), rows=st.integers(1, 40), cols=st.integers(1, 40))
+def test_corruption_rest_kernel_equals_reference(seed, rows, cols):
+    """The compiled rest state and its reference stop at the same step: equal to rounding."""
+    mask, _, _, rng = random_fields(seed, (rows, cols))
+    growth = rng.random((rows, cols)) * 0.05
+    decay, diffusion = rng.uniform(0.01, 0.1), rng.uniform(0.0, 0.3)
+    expected = corruption_rest_reference(growth, decay, diffusion, mask, 1e-12)
+    rest = corruption_rest(growth, decay, diffusion, mask, 1e-12)
+    np.testing.assert_allclose(rest, expected, rtol=1e-9, atol=1e-12)
+    step = corruption_reference(rest, growth, decay, diffusion, mask)
+    assert np.abs(step - rest).max() <= 1e-12
 
 
 def test_corruption_diffusion_alone_moves_towards_neighbours():
@@ -144,3 +160,31 @@ def test_poisson_inversion_equals_scipy_and_keeps_other_cells():
     others = np.ones(mean.shape, bool)
     others[10, 10] = False
     np.testing.assert_array_equal(again[others], counts[others])
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), rows=st.integers(1, 30), cols=st.integers(1, 30))
+def test_month_of_homicides_kernel_equals_reference(seed, rows, cols):
+    """The fused month of homicides (background moved by the flow, three draws, the sums) and
+    its numpy composition give the same seven rasters."""
+    from mxstab.model.rules.violence import homicides_month, homicides_reference
+
+    rng = np.random.default_rng(seed)
+    shape = (rows, cols)
+
+    def field(scale: float) -> np.ndarray:
+        return np.where(rng.random(shape) < 0.6, rng.exponential(scale, shape), 0.0)
+
+    args = (
+        field(3.0),
+        rng.uniform(0, 2),
+        rng.normal(0, 0.3, shape),
+        field(1.0),
+        field(0.2),
+        field(0.5),
+        field(0.1),
+        field(1000.0),
+        rng.random((3, *shape)),
+    )
+    for got, expected in zip(homicides_month(*args), homicides_reference(*args), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)

@@ -168,3 +168,25 @@ def test_with_no_us_posture_only_semar_stops_vessels():
         stopped.extend(force[force >= 0])
         assert all(u.zone == -1 for u in model.navy.units if u.force in US_FORCES)
     assert stopped and set(stopped) == {FORCES.index("semar")}
+
+
+def test_the_compiled_fates_equal_the_numpy_reference():
+    """A month's vessels under interdiction and under strikes, with flight and SEMAR: the
+    compiled resolution and its reference agree vessel by vessel."""
+    from mxstab.model.rules.interdiction import resolve, resolve_reference
+
+    model = MxStabModel(Config(), seed=4)
+    for _ in range(3):
+        model.step()
+    landing, rows = model.vessels.launch(
+        model.traffickers.launch_means(), model.traffickers.landing_weights
+    )
+    rates = model.navy.search_rates()
+    for posture, cooperation in ((1, 0.2), (2, 0.9)):
+        args = (landing, rows, model.lanes, model.config.sea, rates, posture, 0.4, cooperation)
+        got, expected = resolve(*args), resolve_reference(*args)
+        for name in ("basin", "crew", "fate", "force", "zone", "launched", "landed", "seized"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(expected, name), name)
+        for name in ("struck", "landed_at", "loss_danger", "strike_danger", "km_per_zone"):
+            np.testing.assert_allclose(getattr(got, name), getattr(expected, name), rtol=1e-12)
+        assert expected.fate.size > 100 and (expected.fate > 0).any()

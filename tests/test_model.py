@@ -169,8 +169,8 @@ def test_invariants_for_any_valid_config(
         assert (sea.launched == sea.landed + sea.seized + sea.struck).all()
         assert n["strikes"] == 0 or posture == 2
         assert places.left.sum() == pytest.approx(places.arrived.sum(), rel=1e-9, abs=1e-6)
-    states = model.datacollector.get_table_dataframe("states")
-    national = model.datacollector.get_model_vars_dataframe()
+    states = model.states_table()
+    national = model.national_table()
     np.testing.assert_allclose(
         states.groupby("month")["homicides"].sum().to_numpy(), national["homicides"], rtol=1e-9
     )

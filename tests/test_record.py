@@ -59,7 +59,7 @@ def test_the_windows_split_the_record():
 def shipped():
     """The fitted values and a 6-month run from January 2024 on the shipped record."""
     record = victims.victims_record()
-    return fitted_values(record), run_model(Config(), seed=3, months=6), record.training_sha256()
+    return fitted_values(record), run_model(Config(), seed=3, months=6), record.training_sha256
 
 
 def test_fitted_values_and_a_2024_run_do_not_see_the_test_window(shipped, changed_record):
@@ -67,7 +67,7 @@ def test_fitted_values_and_a_2024_run_do_not_see_the_test_window(shipped, change
     not the fingerprint fitted files keep moves."""
     values, run, fingerprint = shipped
     assert changed_record.test()["victims"].sum() > 2 * 42_798
-    assert changed_record.training_sha256() == fingerprint
+    assert changed_record.training_sha256 == fingerprint
     changed = fitted_values(changed_record)
     for name in values:
         np.testing.assert_array_equal(values[name], changed[name], err_msg=name)
@@ -92,7 +92,7 @@ def test_a_changed_training_value_is_refused(tmp_path, monkeypatch):
 
 
 def test_the_calibration_was_fitted_on_the_shipped_training_slice():
-    assert calibration()["record"]["training_sha256"] == victims.victims_record().training_sha256()
+    assert calibration()["record"]["training_sha256"] == victims.victims_record().training_sha256
 
 
 def test_a_run_reads_no_month_after_the_training_window():

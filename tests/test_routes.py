@@ -99,3 +99,21 @@ def test_a_crackdown_diverts_flow_the_land_balloon(world):
     elsewhere = np.setdiff1d(np.arange(graph.nodes), np.concatenate([corridor, crossings]))
     assert (after[elsewhere] > before[elsewhere] + 1e-9).sum() > 20
     assert arriving_after.sum() == pytest.approx(arriving_before.sum(), rel=1e-12)
+
+
+def test_all_trees_in_one_call_equal_the_reference(world):
+    """`RouteTrees.flows` sums every crossing's tree in one compiled call: equal to the scipy
+    reference of each tree, summed."""
+    grid, graph, crossings = world
+    weights = graph.edge_costs(random_costs(grid, 5))
+    trees = RouteTrees.of(graph, weights, crossings, 150.0)
+    load = np.random.default_rng(5).random(graph.nodes)
+    through, arriving = trees.flows(load)
+    expected = sum(
+        accumulate_tree_reference(trees.dist[k], trees.next_hop[k], load * trees.shares[k])
+        for k in range(len(crossings))
+    )
+    np.testing.assert_allclose(through, expected, rtol=1e-9)
+    np.testing.assert_allclose(
+        arriving, [(load * trees.shares[k])[order].sum() for k, order in enumerate(trees.order)]
+    )

@@ -3,6 +3,7 @@ specs checked before any run."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -142,18 +143,22 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     points = sweeps.plan(spec)
     out = tmp_path / "out"
     sweeps.write_plan(spec, points, out)
-    real = sweeps.run_model
+    from mxstab.experiments import batch
 
-    def flaky(config, seed, months, resolution):
+    real = batch.run_model
+
+    def flaky(config, seed, *rest):
         if seed == 1:
             raise RuntimeError("boom")
-        return real(config, seed, months, resolution)
+        return real(config, seed, *rest)
 
-    monkeypatch.setattr(sweeps, "run_model", flaky)
+    monkeypatch.setattr(batch, "run_model", flaky)
     summaries = sweeps.execute(points, out, workers=1)
     assert sum(not s["ok"] for s in summaries) == 4
     state = sweeps.status(out)
     assert len(state["failed"]) == 4 and len(state["done"]) == 8 and not state["missing"]
+    record = json.loads((out / "runs" / f"{state['failed'][0]}.error.json").read_text())
+    assert "boom" in record["error"] and "Traceback" in record["trace"]
 
 
 SENSITIVITY = """

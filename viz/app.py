@@ -195,7 +195,7 @@ def EventLog(model: AppModel) -> None:
 
 
 def national_table(model: MxStabModel):
-    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    frame = model.national_table()
     frame.insert(0, "month", np.arange(len(frame)))
     return frame
 

@@ -92,9 +92,7 @@ class LiveCharts:
         return changed
 
     def png(self, models: dict[str, MxStabModel]) -> bytes:
-        series = {
-            name: model.datacollector.get_model_vars_dataframe() for name, model in models.items()
-        }
+        series = {name: model.national_table() for name, model in models.items()}
         series = {
             name: {c: frame[c].to_numpy() for c, _, _ in CHARTS} for name, frame in series.items()
         }

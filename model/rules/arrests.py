@@ -10,12 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def member_corruption(owner: np.ndarray, corruption: np.ndarray, members: np.ndarray) -> float:
-    """κ̄: each group's mean corruption over the cells it holds, weighted by its members."""
-    held = owner >= 0
+def member_corruption(
+    held: np.ndarray, held_by: np.ndarray, corruption: np.ndarray, members: np.ndarray
+) -> float:
+    """κ̄: each group's mean corruption over the cells it holds (`held`, flat indices, by
+    `held_by`), weighted by its members."""
     groups = len(members)
-    cells = np.bincount(owner[held], minlength=groups)
-    kappa = np.bincount(owner[held], weights=corruption[held], minlength=groups)
+    cells = np.bincount(held_by, minlength=groups)
+    kappa = np.bincount(held_by, weights=corruption.ravel()[held], minlength=groups)
     mean = np.divide(kappa, cells, out=np.zeros(groups), where=cells > 0)
     total = members.sum()
     return float((mean * members).sum() / total) if total > 0 else 0.0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from mxstab.model.config import Corruption
-from mxstab.model.rules.kernels import corruption_step
+from mxstab.model.rules.kernels import corruption_rest
 
 REST_TOLERANCE = 1e-12
 
@@ -29,10 +29,4 @@ def rates(
 
 def at_rest(growth: np.ndarray, decay: float, diffusion: float, mask: np.ndarray) -> np.ndarray:
     """κ where the rule no longer moves it (no cell by more than REST_TOLERANCE)."""
-    corruption, following = np.zeros(mask.shape), np.zeros(mask.shape)
-    change = np.inf
-    while change > REST_TOLERANCE:
-        corruption_step(corruption, growth, decay, diffusion, mask, following)
-        corruption, following = following, corruption
-        change = np.abs(corruption - following).max()
-    return corruption
+    return corruption_rest(growth, decay, diffusion, mask, REST_TOLERANCE)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from mxstab.model.config import Force
-from mxstab.model.rules.territory import members_per_cell
 
 LAB_STRIKES, RAIDS, INTERVENTION = 1, 2, 3
 
@@ -38,6 +37,7 @@ def apply_force(
     owner: np.ndarray,
     named: np.ndarray,
     members: np.ndarray,
+    strength: np.ndarray,
     lab_capacity: np.ndarray,
     corruption: np.ndarray,
     smoothed_rate: np.ndarray,
@@ -45,13 +45,14 @@ def apply_force(
     leak_rate: float,
     rng: np.random.Generator,
 ) -> ForceMonth:
-    """One month of force at escalation `level`."""
+    """One month of force at escalation `level` (`strength`: members per cell)."""
     deaths = np.zeros(owner.shape)
     killed = np.zeros(members.size)
+    if level < LAB_STRIKES:  # no force: nothing drawn, nothing done
+        return ForceMonth(deaths, killed, 0, 0, [], np.zeros(0, np.int64))
     holder = np.maximum(owner, 0)
     targets = (owner >= 0) & named[holder]
     targets &= (members >= 1.0)[holder]
-    strength = members_per_cell(owner, members)
     operations = leaked = 0
     removals: list[int] = []
     lab_hits = np.zeros(0, np.int64)

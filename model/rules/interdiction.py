@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from mxstab.model.config import Sea
 from mxstab.model.rules.detection import detection_probability, exposure
@@ -51,8 +52,8 @@ class SeaMonth:
         return int(self.crew[self.fate == 1].sum())
 
 
-def resolve(
-    landing: np.ndarray,
+def resolve_reference(
+    landing: np.ndarray,  # grouped by basin, in BASINS order
     rows: np.ndarray,
     lanes: SeaLanes,
     sea: Sea,
@@ -62,12 +63,14 @@ def resolve(
     cooperation: float,
 ) -> SeaMonth:
     """The fate of each vessel bound for `landing`; `rows` holds its uniforms (columns: landing
-    choice, crew, detection, detecting force, flight)."""
+    choice, crew, detection, detecting force, flight). The numpy definition `resolve` is held
+    equal to."""
     span = sea.crew_max - sea.crew_min + 1
     crew = sea.crew_min + np.minimum((rows[:, 1] * span).astype(int), span - 1)
     detect, pick, flee = rows[:, 2], rows[:, 3], rows[:, 4]
 
-    odds = exposure(lanes.track_km[landing], sea.vessel_speed_kmh, search_rates)
+    tracks = lanes.track_km[landing]
+    odds = exposure(tracks, sea.vessel_speed_kmh, search_rates)
     total = odds.sum(axis=1)
     danger = detection_probability(total)
     detected = detect < danger
@@ -78,7 +81,7 @@ def resolve(
     strike = (force == navy) & striking
     navy_share = np.divide(odds[:, navy], total, out=np.zeros_like(total), where=total > 0)
     strike_danger = danger * navy_share * striking
-    stopped_in = np.argmax(lanes.track_km[landing] * search_rates[force], axis=1)
+    stopped_in = np.argmax(tracks * search_rates[force], axis=1)
     chased = detected & ~strike & (force != FORCES.index("semar")) & lanes.zone_mexican[stopped_in]
     fled = chased & (flee < flee_share)
     taken = fled & (flee < flee_share * cooperation)
@@ -86,12 +89,15 @@ def resolve(
     detected &= ~(fled & ~taken)
     fate = np.where(detected, np.where(strike, 2, 1), 0)
     basin = lanes.landing_basin[landing]
+    # The vessels come grouped by basin, in BASINS order (`Vessels.launch`): a basin's are a slice.
+    bounds = np.searchsorted(basin, [*BASINS, max(BASINS) + 1])
+    slices = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
     def per_basin(mask: np.ndarray) -> np.ndarray:
-        return np.array([np.count_nonzero(mask & (basin == b)) for b in BASINS])
+        return np.array([np.count_nonzero(mask[part]) for part in slices])
 
     def mean_per_basin(values: np.ndarray) -> np.ndarray:
-        return np.array([values[basin == b].mean() if (basin == b).any() else 0.0 for b in BASINS])
+        return np.array([values[part].mean() if values[part].size else 0.0 for part in slices])
 
     return SeaMonth(
         basin=basin,
@@ -107,5 +113,126 @@ def resolve(
         loss_danger=mean_per_basin(danger),
         strike_danger=mean_per_basin(strike_danger),
         landed_at=np.bincount(landing[fate == 0], minlength=lanes.landing_cell.size),
-        km_per_zone=lanes.track_km[landing].sum(axis=0),
+        km_per_zone=tracks.sum(axis=0),
+    )
+
+
+@njit(cache=True)
+def _resolve(
+    landing,
+    rows,
+    track_km,
+    speed,
+    rates,
+    crew_min,
+    crew_max,
+    striking,
+    zone_mexican,
+    flee_share,
+    cooperation,
+    landing_basin,
+):
+    """`resolve_reference` vessel by vessel (sums in zone order: equal to rounding)."""
+    n, zones = landing.size, track_km.shape[1]
+    forces = rates.shape[0]
+    navy, semar = 0, 2  # FORCES order
+    span = crew_max - crew_min + 1
+    basin = np.empty(n, np.int64)
+    crew, fate = np.empty(n, np.int64), np.empty(n, np.int64)
+    force_of, zone_of = np.empty(n, np.int64), np.empty(n, np.int64)
+    danger, strike_danger = np.empty(n), np.empty(n)
+    odds = np.empty(forces)
+    landed_at = np.zeros(track_km.shape[0], np.int64)
+    km_per_zone = np.zeros(zones)
+    for v in range(n):
+        cell = landing[v]
+        basin[v] = landing_basin[cell]
+        crew[v] = crew_min + min(int(rows[v, 1] * span), span - 1)
+        total = 0.0
+        for f in range(forces):
+            odds[f] = 0.0
+            for z in range(zones):
+                odds[f] += track_km[cell, z] / speed * rates[f, z]
+            total += odds[f]
+        danger[v] = -np.expm1(-total)
+        detected = rows[v, 2] < danger[v]
+        divisor = total if total > 0 else 1.0
+        force, cumulative = 0, 0.0
+        for f in range(forces):
+            cumulative += odds[f]
+            if rows[v, 3] >= cumulative / divisor:
+                force += 1
+        force = min(force, forces - 1)
+        strike = force == navy and striking
+        navy_share = odds[navy] / total if total > 0 else 0.0
+        strike_danger[v] = danger[v] * navy_share * striking
+        stopped_in, best = 0, -np.inf
+        for z in range(zones):
+            km_per_zone[z] += track_km[cell, z]
+            if track_km[cell, z] * rates[force, z] > best:
+                best, stopped_in = track_km[cell, z] * rates[force, z], z
+        chased = detected and not strike and force != semar and zone_mexican[stopped_in]
+        fled = chased and rows[v, 4] < flee_share
+        taken = fled and rows[v, 4] < flee_share * cooperation
+        if taken:
+            force = semar
+        if fled and not taken:
+            detected = False
+        fate[v] = (2 if strike else 1) if detected else 0
+        force_of[v] = force if detected else -1
+        zone_of[v] = stopped_in if detected else -1
+        if fate[v] == 0:
+            landed_at[cell] += 1
+    return basin, crew, fate, force_of, zone_of, danger, strike_danger, landed_at, km_per_zone
+
+
+def resolve(
+    landing: np.ndarray,  # grouped by basin, in BASINS order
+    rows: np.ndarray,
+    lanes: SeaLanes,
+    sea: Sea,
+    search_rates: np.ndarray,
+    posture: int,
+    flee_share: float,
+    cooperation: float,
+) -> SeaMonth:
+    """Compiled form of `resolve_reference`: the fate of each vessel bound for `landing`."""
+    basin, crew, fate, force, zone, danger, strike_danger, landed_at, km = _resolve(
+        landing,
+        rows,
+        lanes.track_km,
+        float(sea.vessel_speed_kmh),
+        search_rates,
+        sea.crew_min,
+        sea.crew_max,
+        posture == STRIKES,
+        lanes.zone_mexican,
+        float(flee_share),
+        float(cooperation),
+        lanes.landing_basin,
+    )
+    bounds = np.searchsorted(basin, [*BASINS, max(BASINS) + 1])
+    parts = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    def per_basin(mask: np.ndarray) -> np.ndarray:
+        return np.array([np.count_nonzero(mask[part]) for part in parts])
+
+    def mean_per_basin(values: np.ndarray) -> np.ndarray:
+        return np.array([values[part].mean() if values[part].size else 0.0 for part in parts])
+
+    return SeaMonth(
+        basin=basin,
+        landing=landing,
+        crew=crew,
+        fate=fate,
+        force=force,
+        zone=zone,
+        launched=per_basin(np.ones(landing.size, bool)),
+        landed=per_basin(fate == 0),
+        seized=per_basin(fate == 1),
+        struck=per_basin(fate == 2),
+        loss_danger=mean_per_basin(danger),
+        strike_danger=mean_per_basin(strike_danger),
+        landed_at=landed_at,
+        km_per_zone=km,
     )

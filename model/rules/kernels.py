@@ -132,7 +132,7 @@ def _moore_sum(above, here, below, c):
 
 
 @njit(inline="always")
-def _band_bounds(band, count, rows):
+def band_bounds(band, count, rows):
     """First and past-the-last row of band `band` of `count`."""
     return band * rows // count, (band + 1) * rows // count
 
@@ -160,7 +160,7 @@ def _spread_bands(excess, population, mask, beta, out, count):
     and three of shares, so the shares never go to memory (temporal blocking by rows)."""
     rows, cols = excess.shape
     for band in prange(count):
-        first, last = _band_bounds(band, count, rows)
+        first, last = band_bounds(band, count, rows)
         people = np.empty((3, cols + 2))
         share = np.empty((3, cols + 2))
         _load_masked_row(population, mask, first - 2, people)
@@ -218,7 +218,7 @@ def _corruption_bands(corruption, growth, decay, diffusion, mask, out, count):
     counts)."""
     rows, cols = corruption.shape
     for band in prange(count):
-        first, last = _band_bounds(band, count, rows)
+        first, last = band_bounds(band, count, rows)
         kappa = np.empty((3, cols + 2))
         inside = np.empty((3, cols + 2))
         for r in range(first - 1, first + 1):
@@ -256,6 +256,35 @@ def corruption_step(
     return out
 
 
+def corruption_rest_reference(
+    growth: np.ndarray, decay: float, diffusion: float, mask: np.ndarray, tolerance: float
+) -> np.ndarray:
+    """κ from zero, stepped by `corruption_reference` until no cell moves by more than
+    `tolerance`."""
+    corruption = np.zeros(mask.shape)
+    while True:
+        following = corruption_reference(corruption, growth, decay, diffusion, mask)
+        if np.abs(following - corruption).max() <= tolerance:
+            return following
+        corruption = following
+
+
+_corruption_serial = corruption_kernel.serial
+
+
+@njit(cache=True)
+def corruption_rest(growth, decay, diffusion, mask, tolerance):
+    """Kernel form of `corruption_rest_reference`: the serial step in a compiled loop (the
+    step gives the same numbers on any thread count, so this rest is the model's)."""
+    corruption = np.zeros(mask.shape)
+    following = np.zeros(mask.shape)
+    while True:
+        _corruption_serial(corruption, growth, decay, diffusion, mask, following, 1)
+        if np.abs(following - corruption).max() <= tolerance:
+            return following
+        corruption, following = following, corruption
+
+
 # --- Poisson counts by inversion: one uniform per cell, so draws are common random numbers -----
 
 
@@ -266,28 +295,45 @@ def poisson_counts_reference(uniform: np.ndarray, mean: np.ndarray) -> np.ndarra
     return poisson.ppf(uniform, mean)
 
 
+@njit(cache=True)
+def _log_factorials(count):
+    """log k! for k < count, by the same lgamma the kernel would call."""
+    table = np.empty(count)
+    for k in range(count):
+        table[k] = math.lgamma(k + 1.0)
+    return table
+
+
+LOG_FACTORIAL = _log_factorials(1024)
+"""log k! looked up, not recomputed, for the counts a month's cell can reach."""
+
+
+@njit(inline="always")
+def poisson_count(lam, u):
+    """The count whose Poisson(lam) CDF first reaches u, summed in log space from 0."""
+    if lam <= 0.0:
+        return 0.0
+    log_lam = np.log(lam)
+    limit = int(lam + 40.0 * np.sqrt(lam) + 100.0)
+    cumulative = 0.0
+    k = 0
+    while k < limit:
+        log_factorial = LOG_FACTORIAL[k] if k < LOG_FACTORIAL.size else math.lgamma(k + 1.0)
+        cumulative += np.exp(k * log_lam - lam - log_factorial)
+        if cumulative >= u:
+            break
+        k += 1
+    return float(k)
+
+
 def _poisson_bands(mean, uniform, out, count):
     """Each cell's count on its own (`mean` first: `Banded` takes the rows from it)."""
     rows, cols = mean.shape
     for band in prange(count):
-        first, last = _band_bounds(band, count, rows)
+        first, last = band_bounds(band, count, rows)
         for r in range(first, last):
             for c in range(cols):
-                lam = mean[r, c]
-                if lam <= 0.0:
-                    out[r, c] = 0.0
-                    continue
-                u = uniform[r, c]
-                log_lam = np.log(lam)
-                limit = int(lam + 40.0 * np.sqrt(lam) + 100.0)
-                cumulative = 0.0
-                k = 0
-                while k < limit:
-                    cumulative += np.exp(k * log_lam - lam - math.lgamma(k + 1.0))
-                    if cumulative >= u:
-                        break
-                    k += 1
-                out[r, c] = k
+                out[r, c] = poisson_count(mean[r, c], uniform[r, c])
 
 
 poisson_kernel = Banded(_poisson_bands)

@@ -32,25 +32,26 @@ def baseline_gap(labour: Labour, social_programs: float) -> float:
 
 def local_recruitment(
     labour: Labour,
-    state: np.ndarray,
+    export: np.ndarray,
     social_programs: float,
     financial_sanctions: bool,
     effective_tariff: float,
     gap_start: float,
 ) -> np.ndarray:
-    """r_i per cell under this month's dials and Mexico's programs (1 everywhere at the start)."""
+    """r_i per cell under this month's dials and Mexico's programs (1 everywhere at the start);
+    `export` marks the cells of the export states."""
     pay = labour.cartel_wage * (1 - labour.sanction_pay_cut * financial_sanctions)
-    export = np.isin(state, EXPORT_STATES)
     legal = labour.legal_wage * (1 - labour.tariff_job_loss * effective_tariff * export)
     x = wage_gap(pay, legal, labour.transfer * social_programs)
     return 2.0 / (1.0 + np.exp(-labour.slope * (x - gap_start)))
 
 
 def group_recruitment(
-    owner: np.ndarray, population: np.ndarray, local: np.ndarray, groups: int
+    held: np.ndarray, held_by: np.ndarray, population: np.ndarray, local: np.ndarray, groups: int
 ) -> np.ndarray:
-    """r_c: population-weighted mean of r_i over each group's cells."""
-    held = owner >= 0
-    people = np.bincount(owner[held], weights=population[held], minlength=groups)
-    weighted = np.bincount(owner[held], weights=(population * local)[held], minlength=groups)
+    """r_c: population-weighted mean of r_i over each group's cells (`held`: flat indices of the
+    cells a group holds, `held_by`: which)."""
+    residents = population.ravel()[held]
+    weighted = np.bincount(held_by, weights=residents * local.ravel()[held], minlength=groups)
+    people = np.bincount(held_by, weights=residents, minlength=groups)
     return np.divide(weighted, people, out=np.ones(groups), where=people > 0)

@@ -10,6 +10,8 @@ def revenge_killings(
     owner: np.ndarray, population: np.ndarray, killed: np.ndarray, per_member: float
 ) -> np.ndarray:
     """Expected revenge killings per cell."""
+    if not killed.any():
+        return np.zeros(owner.shape)
     held = owner >= 0
     people = np.bincount(owner[held], weights=population[held], minlength=killed.size)
     per_person = np.divide(per_member * killed, people, out=np.zeros(killed.size), where=people > 0)

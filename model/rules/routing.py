@@ -13,6 +13,7 @@ tree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numba import njit
@@ -91,6 +92,22 @@ def logit_split(dist: np.ndarray, scale_km: float) -> np.ndarray:
     return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
 
 
+@njit(cache=True)
+def _accumulate_trees(orders, starts, next_hop, sent):
+    """Σ over trees k of the load through each node when every node sends `sent[k]` down tree
+    k: `accumulate_tree` for each tree in turn, in one call."""
+    through = np.zeros(sent.shape[1])
+    upstream = np.empty(sent.shape[1])
+    for k in range(sent.shape[0]):
+        order = orders[starts[k] : starts[k + 1]]
+        upstream[:] = 0.0
+        for node in order:
+            upstream[node] = sent[k, node]
+        _accumulate(order, next_hop[k], upstream)
+        through += upstream
+    return through
+
+
 @dataclass(frozen=True)
 class RouteTrees:
     """Each crossing's shortest-path tree at the current costs and each source's logit share of
@@ -111,12 +128,16 @@ class RouteTrees:
             logit_split(dist, scale_km),
         )
 
+    @cached_property
+    def _orders(self) -> tuple[np.ndarray, np.ndarray]:
+        """The trees' visiting orders end to end, and where each starts."""
+        starts = np.cumsum([0, *(order.size for order in self.order)]).astype(np.int64)
+        return np.concatenate(self.order), starts
+
     def flows(self, load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per-node throughput and the load reaching each crossing."""
-        through = np.zeros(load.size)
-        arriving = np.zeros(len(self.order))
-        for k, order in enumerate(self.order):
-            sent = load * self.shares[k]
-            through += accumulate_tree(order, self.next_hop[k], sent)
-            arriving[k] = sent[order].sum()
+        sent = load[None, :] * self.shares
+        orders, starts = self._orders
+        through = _accumulate_trees(orders, starts, self.next_hop, sent)
+        arriving = np.array([sent[k, order].sum() for k, order in enumerate(self.order)])
         return through, arriving

@@ -21,15 +21,24 @@ NO_OWNER = -1
 
 
 @dataclass(frozen=True)
-class Fronts:
-    """Directed edges (cell of group a) → (Moore neighbour of group b ≠ a), as flat cell indices."""
+class Territory:
+    """What a map of holders implies, computed once per map: the fronts — directed edges (cell of
+    group a) → (Moore neighbour of group b ≠ a), as flat cell indices, `pair` numbering each
+    edge's (a, b) as a·groups + b and `edges_per_pair` counting them — and the cells each group
+    holds, so the month's rules never rescan the map."""
 
     cell: np.ndarray
     own: np.ndarray
     other: np.ndarray
+    pair: np.ndarray
+    edges_per_pair: np.ndarray  # (groups, groups)
+    no_front: np.ndarray  # (groups, groups): pairs that share no front
+    held: np.ndarray  # flat indices of the cells a group holds
+    held_by: np.ndarray  # the group holding each of them
+    landless: np.ndarray  # the groups that hold no cell
 
     @staticmethod
-    def of(owner: np.ndarray) -> Fronts:
+    def of(owner: np.ndarray, groups: int) -> Territory:
         rows, cols = owner.shape
         cells, owns, others = [], [], []
         for dr, dc in MOORE:
@@ -39,13 +48,20 @@ class Fronts:
             cells.append((r + max(-dr, 0)) * cols + c + max(-dc, 0))
             owns.append(a[r, c])
             others.append(b[r, c])
-        return Fronts(np.concatenate(cells), np.concatenate(owns), np.concatenate(others))
+        own, other = np.concatenate(owns), np.concatenate(others)
+        pair = own.astype(np.int64) * groups + other
+        counts = np.bincount(pair, minlength=groups * groups).reshape(groups, groups)
+        held = np.flatnonzero(owner.ravel() != NO_OWNER)
+        held_by = owner.ravel()[held]
+        landless = np.flatnonzero(np.bincount(held_by, minlength=groups) == 0)
+        cell = np.concatenate(cells)
+        return Territory(cell, own, other, pair, counts, counts == 0, held, held_by, landless)
 
 
 def place_pair_deaths(
     pair_deaths: np.ndarray,
     owner: np.ndarray,
-    fronts: Fronts,
+    territory: Territory,
     population: np.ndarray,
     state: np.ndarray,
     home_state: np.ndarray,
@@ -56,31 +72,34 @@ def place_pair_deaths(
     b's if a holds none (the fight is on b's ground), or across a's home state if neither holds
     any. Every death lands exactly once."""
     groups = pair_deaths.shape[0]
-    deaths = np.zeros(owner.size)
-    edge_pair = fronts.own.astype(np.int64) * groups + fronts.other
-    edge_weight = population.ravel()[fronts.cell] + 1.0
-    edges_per_pair = np.bincount(edge_pair, minlength=groups * groups)
+    edge_pair = territory.pair
+    edge_weight = population.ravel()[territory.cell] + 1.0
     weight_per_pair = np.bincount(edge_pair, weights=edge_weight, minlength=groups * groups)
     share = pair_deaths.ravel()[edge_pair] * edge_weight / np.maximum(weight_per_pair[edge_pair], 1)
-    np.add.at(deaths, fronts.cell, share)
+    deaths = np.bincount(territory.cell, weights=share, minlength=owner.size)
 
-    off_front = np.where(edges_per_pair.reshape(groups, groups) == 0, pair_deaths, 0.0)
+    off_front = np.where(territory.no_front, pair_deaths, 0.0)
     if off_front.any():
-        flat_owner, flat_pop, flat_state = owner.ravel(), population.ravel(), state.ravel()
-        owned = flat_owner != NO_OWNER
-        held_pop = np.bincount(flat_owner[owned], weights=flat_pop[owned] + 1.0, minlength=groups)
+        flat_pop, flat_state = population.ravel(), state.ravel()
+        owned, landless = territory.held, territory.landless
+        held_pop = np.bincount(territory.held_by, weights=flat_pop[owned] + 1.0, minlength=groups)
         holds = held_pop > 0
         on_own = off_front.sum(1) * holds
-        on_rival = (off_front * (~holds)[:, None] * holds[None, :]).sum(0)
+        # Rows of groups that hold no cell: their dead fall on a rival's ground or at home.
+        theirs = off_front[landless]
+        on_rival = (theirs * holds[None, :]).sum(0) if landless.size else 0.0
         per_person = np.divide(on_own + on_rival, held_pop, out=np.zeros(groups), where=holds)
-        deaths[owned] += per_person[flat_owner[owned]] * (flat_pop[owned] + 1.0)
-        nowhere = (off_front * (~holds)[:, None] * (~holds)[None, :]).sum(1)
-        state_pop = per_state(state, population)
-        homeless = per_state(home_state, nowhere)
-        per_person_home = np.divide(
-            homeless, state_pop, out=np.zeros(STATES + 1), where=state_pop > 0
-        )
-        deaths += np.where(flat_state > 0, per_person_home[flat_state] * flat_pop, 0.0)
+        deaths[owned] += per_person[territory.held_by] * (flat_pop[owned] + 1.0)
+        nowhere = np.zeros(groups)
+        nowhere[landless] = (theirs * (~holds)[None, :]).sum(1)
+        if nowhere.any():
+            state_pop = per_state(state, population)
+            homeless = per_state(home_state, nowhere)
+            per_person_home = np.divide(
+                homeless, state_pop, out=np.zeros(STATES + 1), where=state_pop > 0
+            )
+            land = np.flatnonzero(flat_state)
+            deaths[land] += per_person_home[flat_state[land]] * flat_pop[land]
     return deaths.reshape(owner.shape)
 
 

@@ -11,8 +11,9 @@ their mechanism's stream, so a changed mean in one cell leaves every other cell'
 from __future__ import annotations
 
 import numpy as np
+from numba import prange
 
-from mxstab.model.rules.kernels import poisson_counts
+from mxstab.model.rules.kernels import Banded, band_bounds, poisson_count, poisson_counts_reference
 from mxstab.model.world.states import per_state
 
 
@@ -32,17 +33,103 @@ def background_at_start(
     return np.where(state > 0, per_person[state] * population, 0.0)
 
 
-def background_now(
-    background: np.ndarray, flow_elasticity: float, flow_change: np.ndarray
-) -> np.ndarray:
-    """This month's expected background deaths as the flow through each cell has moved."""
-    return np.maximum(background * (1 + flow_elasticity * flow_change), 0.0)
+def homicides_reference(
+    background,
+    elasticity,
+    flow_change,
+    conflict,
+    induced_expected,
+    clash_expected,
+    force_deaths,
+    population,
+    uniforms,
+):
+    """Background moved by the flow; background, induced and clash deaths drawn by inversion of
+    their uniforms (`uniforms[0..2]`); the expected level, the homicides and the people left:
+    (background_now, background_deaths, induced, clashes, level, homicides, population)."""
+    background_now = np.maximum(background * (1 + elasticity * flow_change), 0.0)
+    drawn = [
+        poisson_counts_reference(u, m)
+        for u, m in zip(uniforms, (background_now, induced_expected, clash_expected), strict=True)
+    ]
+    clashes = drawn[2] + force_deaths
+    level = background_now + conflict + induced_expected + clash_expected
+    homicides = drawn[0] + conflict + drawn[1] + clashes
+    return (
+        background_now,
+        drawn[0],
+        drawn[1],
+        clashes,
+        level,
+        homicides,
+        np.maximum(population - homicides, 0.0),
+    )
 
 
-def draw_counts(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
-    """Poisson counts by inversion of one uniform per cell."""
-    uniform = rng.random(mean.shape)
-    return poisson_counts(uniform, mean, np.empty(mean.shape))
+def _homicides_bands(
+    background,
+    elasticity,
+    flow_change,
+    conflict,
+    induced_expected,
+    clash_expected,
+    force_deaths,
+    population,
+    uniforms,
+    out,
+    count,
+):
+    """`homicides_reference` cell by cell into `out` (7 rasters, in its order)."""
+    rows, cols = background.shape
+    for band in prange(count):
+        first, last = band_bounds(band, count, rows)
+        for r in range(first, last):
+            for c in range(cols):
+                now = max(background[r, c] * (1 + elasticity * flow_change[r, c]), 0.0)
+                deaths = poisson_count(now, uniforms[0, r, c])
+                induced = poisson_count(induced_expected[r, c], uniforms[1, r, c])
+                clashes = (
+                    poisson_count(clash_expected[r, c], uniforms[2, r, c]) + force_deaths[r, c]
+                )
+                homicides = deaths + conflict[r, c] + induced + clashes
+                out[0, r, c] = now
+                out[1, r, c] = deaths
+                out[2, r, c] = induced
+                out[3, r, c] = clashes
+                out[4, r, c] = now + conflict[r, c] + induced_expected[r, c] + clash_expected[r, c]
+                out[5, r, c] = homicides
+                out[6, r, c] = max(population[r, c] - homicides, 0.0)
+
+
+homicides_kernel = Banded(_homicides_bands)
+
+
+def homicides_month(
+    background,
+    elasticity,
+    flow_change,
+    conflict,
+    induced_expected,
+    clash_expected,
+    force_deaths,
+    population,
+    uniforms,
+):
+    """Kernel form of `homicides_reference`: the same seven rasters, in one pass."""
+    out = np.empty((7, *background.shape))
+    homicides_kernel(
+        background,
+        float(elasticity),
+        flow_change,
+        conflict,
+        induced_expected,
+        clash_expected,
+        force_deaths,
+        population,
+        uniforms,
+        out,
+    )
+    return tuple(out)
 
 
 def start_rate(expected: np.ndarray, population: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -63,13 +63,16 @@ def conapo_mid_year() -> pd.DataFrame:
     return table.pivot(index="year", columns="state", values="population_mid_year").astype(float)
 
 
+@cache
 def population_of_year(year: int) -> np.ndarray:
     """CONAPO's mid-year population of `year` per INEGI code (slot 0: national): the
-    denominator of the year's rates."""
+    denominator of the year's rates (read-only)."""
     table = conapo_mid_year()
     if year not in table.index:
         raise ValueError(f"CONAPO's projections run {table.index.min()}–{table.index.max()}")
-    return table.loc[year].to_numpy()
+    people = table.loc[year].to_numpy()
+    people.flags.writeable = False
+    return people
 
 
 @cache

@@ -22,9 +22,25 @@ NATIONAL_POPULATION_2020 = 126_014_024  # INEGI Censo de Población y Vivienda 2
 
 
 def per_state(state: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-    """Sum of a raster over each state's cells (or the cell count), indexed by INEGI code."""
-    weights = None if values is None else values.ravel()
-    return np.bincount(state.ravel(), weights=weights, minlength=STATES + 1)
+    """Sum of a raster over each state's cells (or the cell count), indexed by INEGI code; cells
+    of no state are left out (slot 0 counts them only for the cell count)."""
+    if values is None:
+        return np.bincount(state.ravel(), minlength=STATES + 1)
+    cells = mexican_cells(state)
+    return np.bincount(state.ravel()[cells], weights=values.ravel()[cells], minlength=STATES + 1)
+
+
+_MEXICAN_CELLS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def mexican_cells(state: np.ndarray) -> np.ndarray:
+    """Flat indices of the cells with a state code, kept for read-only (static) rasters."""
+    if state.flags.writeable:
+        return np.flatnonzero(state.ravel())
+    kept = _MEXICAN_CELLS.get(id(state))
+    if kept is None or kept[0] is not state:
+        kept = _MEXICAN_CELLS[id(state)] = (state, np.flatnonzero(state.ravel()))
+    return kept[1]
 
 
 def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +50,7 @@ class VictimsRecord:
     def test(self) -> pd.DataFrame:
         return self.between(TEST_START, TEST_END)
 
+    @cached_property
     def training_sha256(self) -> str:
         """SHA-256 of the training slice as CSV (the fingerprint fitted files keep)."""
         text = self.training().to_csv(index=False, lineterminator="\n")
@@ -93,7 +94,7 @@ def victims_record(path: Path | None = None) -> VictimsRecord:
 
 def check_fitted_on(training_sha256: str, what: str, record: VictimsRecord) -> None:
     """Refuse a fitted file whose training slice is not the record's."""
-    if training_sha256 != record.training_sha256():
+    if training_sha256 != record.training_sha256:
         raise RecordMismatch(
             f"{what} was fitted on another training record (to {TRAIN_END}) than the one "
             "shipped; rerun `mxstab calibrate`"
