@@ -76,10 +76,9 @@ class Municipalities:
         """This month's homicides: background and induced deaths and clashes drawn as counts,
         conflict deaths as placed; the dead leave the population."""
         streams = self.model.streams
-        shape = self.mask.shape
-        uniforms = np.stack(
-            [streams[name].random(shape) for name in ("violence", "contagion", "clashes")]
-        )
+        uniforms = np.empty((3, *self.mask.shape))
+        for draws, name in zip(uniforms, ("violence", "contagion", "clashes"), strict=True):
+            streams[name].random(out=draws)
         self.conflict = conflict
         (
             self.background_now,

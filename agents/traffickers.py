@@ -42,6 +42,7 @@ class Traffickers:
         self.lab_share = lab_cells / self.capacity_start.sum()
         self.landing_node = np.searchsorted(roads.cells, lanes.landing_cell)
         self.crossings = model.world.crossings
+        self.route_costs: np.ndarray | None = None
         self.territory_changed()
 
     def territory_changed(self) -> None:
@@ -108,18 +109,18 @@ class Traffickers:
 
     def route(self) -> None:
         """This month's loads to the crossings; the trees are rebuilt when costs changed (a cell
-        on a front between rivals costs more) and fentanyl rerouted when capacity changed."""
+        on a front between rivals costs more: a new map may leave them as they were) and fentanyl
+        rerouted when capacity changed."""
         model = self.model
         roads = model.roads
         if self.routes_stale:
-            self.trees = RouteTrees.of(
-                roads,
-                roads.edge_costs(self.cost_factor()),
-                self.crossings,
-                model.config.routes.logit_scale_km,
-            )
+            costs = self.cost_factor()
+            if not np.array_equal(costs, self.route_costs):
+                scale = model.config.routes.logit_scale_km
+                self.trees = RouteTrees.of(roads, roads.edge_costs(costs), self.crossings, scale)
+                self.route_costs = costs
+                self.fentanyl_capacity = None
             self.routes_stale = False
-            self.fentanyl_capacity = None
         if not np.array_equal(self.lab_capacity, self.fentanyl_capacity):
             capacity = self.lab_capacity.ravel()[roads.cells]
             self.fentanyl_through, arriving = self.trees.flows(self.lab_share * capacity)

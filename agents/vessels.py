@@ -43,7 +43,7 @@ class Vessels:
             rows = stream(model.seed, f"vessels:{basin}:{model.month}").random(
                 (count, VESSEL_DRAWS)
             )
-            mine = np.flatnonzero(lanes.landing_basin == basin)
+            mine = lanes.basin_landings[basin]
             cumulative = np.cumsum(weights[mine])
             pick = np.searchsorted(cumulative, rows[:, 0] * cumulative[-1], side="right")
             landing.append(mine[np.minimum(pick, mine.size - 1)])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 
 import numpy as np
 from numba import njit
@@ -33,7 +34,9 @@ def cost_factor(
     """Per-cell cost factor: 1, + `rival_cost` on cells of a front between rivals, +
     `crackdown_cost` on the cells under a crackdown (None: none)."""
     factor = np.ones(shape)
-    factor.ravel()[np.unique(front_cells)] += rival_cost
+    on_front = np.zeros(factor.size, bool)
+    on_front[front_cells] = True
+    factor.ravel()[on_front] += rival_cost
     if crackdown is not None:
         factor[crackdown] += crackdown_cost
     return factor
@@ -129,15 +132,18 @@ class RouteTrees:
         )
 
     @cached_property
-    def _orders(self) -> tuple[np.ndarray, np.ndarray]:
-        """The trees' visiting orders end to end, and where each starts."""
+    def _orders(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The trees' visiting orders end to end, where each starts, and each entry's flat
+        index into a (crossings, nodes) array."""
         starts = np.cumsum([0, *(order.size for order in self.order)]).astype(np.int64)
-        return np.concatenate(self.order), starts
+        nodes = self.dist.shape[1]
+        flat = [k * nodes + order for k, order in enumerate(self.order)]
+        return np.concatenate(self.order), starts, np.concatenate(flat)
 
     def flows(self, load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per-node throughput and the load reaching each crossing."""
         sent = load[None, :] * self.shares
-        orders, starts = self._orders
+        orders, starts, flat = self._orders
         through = _accumulate_trees(orders, starts, self.next_hop, sent)
-        arriving = np.array([sent[k, order].sum() for k, order in enumerate(self.order)])
-        return through, arriving
+        in_order = sent.ravel()[flat]
+        return through, np.array([in_order[a:b].sum() for a, b in pairwise(starts.tolist())])

@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from mxstab.model.world.neighbours import MOORE
-from mxstab.model.world.states import STATES, per_state
+from mxstab.model.world.states import STATES, coded_cells, per_state
 
 NO_OWNER = -1
 
@@ -71,6 +72,75 @@ def place_pair_deaths(
     land). A pair with no common front: a's dead fall across a's cells by population, or across
     b's if a holds none (the fight is on b's ground), or across a's home state if neither holds
     any. Every death lands exactly once."""
+    land, land_state = coded_cells(state)
+    deaths = _place_pair_deaths(
+        pair_deaths,
+        territory.pair,
+        territory.cell,
+        territory.no_front,
+        territory.held,
+        territory.held_by,
+        population.ravel(),
+        land,
+        land_state,
+        home_state,
+    )
+    return deaths.reshape(owner.shape)
+
+
+@njit(cache=True)
+def _place_pair_deaths(
+    pair_deaths, pair, cell, no_front, held, held_by, population, land, land_state, home_state
+):
+    groups = pair_deaths.shape[0]
+    deaths = np.zeros(population.size)
+    # Along the fronts, by the people of each edge's cell.
+    pair_weight = np.zeros(groups * groups)
+    for e in range(pair.size):
+        pair_weight[pair[e]] += population[cell[e]] + 1.0
+    killed = pair_deaths.ravel()
+    for e in range(pair.size):
+        weight = population[cell[e]] + 1.0
+        deaths[cell[e]] += killed[pair[e]] * weight / max(pair_weight[pair[e]], 1.0)
+    # Off the fronts: on the holder's ground (a's, else b's), else across a's home state.
+    held_people = np.zeros(groups)
+    for i in range(held.size):
+        held_people[held_by[i]] += population[held[i]] + 1.0
+    on_ground = np.zeros(groups)
+    homeless = np.zeros(STATES + 1)
+    for a in range(groups):
+        for b in range(groups):
+            if no_front[a, b] and pair_deaths[a, b] != 0.0:
+                if held_people[a] > 0:
+                    on_ground[a] += pair_deaths[a, b]
+                elif held_people[b] > 0:
+                    on_ground[b] += pair_deaths[a, b]
+                else:
+                    homeless[home_state[a]] += pair_deaths[a, b]
+    for i in range(held.size):
+        group = held_by[i]
+        per_person = on_ground[group] / held_people[group]
+        deaths[held[i]] += per_person * (population[held[i]] + 1.0)
+    if homeless[1:].any():
+        state_people = np.zeros(STATES + 1)
+        for i in range(land.size):
+            state_people[land_state[i]] += population[land[i]]
+        for i in range(land.size):
+            code = land_state[i]
+            if state_people[code] > 0:
+                deaths[land[i]] += homeless[code] / state_people[code] * population[land[i]]
+    return deaths
+
+
+def place_pair_deaths_reference(
+    pair_deaths: np.ndarray,
+    owner: np.ndarray,
+    territory: Territory,
+    population: np.ndarray,
+    state: np.ndarray,
+    home_state: np.ndarray,
+) -> np.ndarray:
+    """`place_pair_deaths` in numpy: the reference the compiled placement is tested against."""
     groups = pair_deaths.shape[0]
     edge_pair = territory.pair
     edge_weight = population.ravel()[territory.cell] + 1.0
@@ -80,7 +150,7 @@ def place_pair_deaths(
 
     off_front = np.where(territory.no_front, pair_deaths, 0.0)
     if off_front.any():
-        flat_pop, flat_state = population.ravel(), state.ravel()
+        flat_pop = population.ravel()
         owned, landless = territory.held, territory.landless
         held_pop = np.bincount(territory.held_by, weights=flat_pop[owned] + 1.0, minlength=groups)
         holds = held_pop > 0
@@ -98,8 +168,8 @@ def place_pair_deaths(
             per_person_home = np.divide(
                 homeless, state_pop, out=np.zeros(STATES + 1), where=state_pop > 0
             )
-            land = np.flatnonzero(flat_state)
-            deaths[land] += per_person_home[flat_state[land]] * flat_pop[land]
+            land, codes = coded_cells(state)
+            deaths[land] += per_person_home[codes] * flat_pop[land]
     return deaths.reshape(owner.shape)
 
 

@@ -4,7 +4,7 @@ edge as long as the great circle between the two cells' centres, and the US bord
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 from scipy import sparse
@@ -47,8 +47,14 @@ class RoadGraph:
         factor = cost_factor.ravel()[self.cells]
         return self.length_km * (factor[self.tail] + factor[self.head]) / 2
 
+    @cached_property
+    def row_starts(self) -> np.ndarray:
+        """Where each node's edges start: the edges are sorted by (tail, head), so CSR as is."""
+        return np.searchsorted(self.tail, np.arange(self.nodes + 1))
+
     def matrix(self, weights: np.ndarray) -> sparse.csr_matrix:
-        return sparse.csr_matrix((weights, (self.tail, self.head)), shape=(self.nodes, self.nodes))
+        shape = (self.nodes, self.nodes)
+        return sparse.csr_matrix((weights, self.head, self.row_starts), shape=shape)
 
 
 @cache

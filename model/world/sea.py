@@ -10,7 +10,7 @@ squares per basin, and each track is stored as the kilometres it sails in each z
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 from scipy import sparse
@@ -42,6 +42,11 @@ class SeaLanes:
     @property
     def zones(self) -> int:
         return self.zone_basin.size
+
+    @cached_property
+    def basin_landings(self) -> dict[int, np.ndarray]:
+        """The landings of each basin (indices into `landing_cell`), found once per lanes."""
+        return {basin: np.flatnonzero(self.landing_basin == basin) for basin in BASINS}
 
     @staticmethod
     def of(grid: Grid) -> SeaLanes:

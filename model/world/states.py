@@ -26,21 +26,25 @@ def per_state(state: np.ndarray, values: np.ndarray | None = None) -> np.ndarray
     of no state are left out (slot 0 counts them only for the cell count)."""
     if values is None:
         return np.bincount(state.ravel(), minlength=STATES + 1)
-    cells = mexican_cells(state)
-    return np.bincount(state.ravel()[cells], weights=values.ravel()[cells], minlength=STATES + 1)
+    cells, codes = coded_cells(state)
+    return np.bincount(codes, weights=values.ravel()[cells], minlength=STATES + 1)
 
 
-_MEXICAN_CELLS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_CODED_CELLS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
 
-def mexican_cells(state: np.ndarray) -> np.ndarray:
-    """Flat indices of the cells with a state code, kept for read-only (static) rasters."""
-    if state.flags.writeable:
-        return np.flatnonzero(state.ravel())
-    kept = _MEXICAN_CELLS.get(id(state))
-    if kept is None or kept[0] is not state:
-        kept = _MEXICAN_CELLS[id(state)] = (state, np.flatnonzero(state.ravel()))
-    return kept[1]
+def coded_cells(state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flat indices of the cells with a state code and their codes, kept for read-only (static)
+    rasters."""
+    if not state.flags.writeable:
+        kept = _CODED_CELLS.get(id(state))
+        if kept is not None and kept[0] is state:
+            return kept[1], kept[2]
+    cells = np.flatnonzero(state.ravel())
+    codes = state.ravel()[cells]
+    if not state.flags.writeable:
+        _CODED_CELLS[id(state)] = (state, cells, codes)
+    return cells, codes
 
 
 def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
