@@ -10,7 +10,7 @@ wages (`rules.recruitment`); a group acts alone when it loses its leader and spl
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cache
+from functools import lru_cache
 
 import mesa
 import numpy as np
@@ -53,11 +53,12 @@ PUBLISHED_FIT_START = "2022-01"
 """The published fit's members (175,000) are of 2022: the equation carries them to the start."""
 
 
-@cache
+@lru_cache(maxsize=16)
 def groups_at(membership: Membership, start: str) -> Groups:
     """The groups of 2022 (local groups placed by the record's year before `start`) carried to
     `start` by the published equation (r = m = 1; backward before 2022): the same for every run
-    that starts then, so built once per process and shared read-only."""
+    that starts then, so built once per process and shared read-only (the latest 16: a
+    calibration that varies the membership parameters does not grow the cache without bound)."""
     groups = initial_groups(membership, victims_record().monthly_level_before(start))
     months = months_between(PUBLISHED_FIT_START, start)
     weeks = -WEEKS_PER_MONTH if months < 0 else WEEKS_PER_MONTH
