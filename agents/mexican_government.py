@@ -1,5 +1,6 @@
-"""MexicanGovernment: its enforcement (arrests, leader captures, the National Guard), its
-cooperation with the US, its consent to US operations, and the state of the relationship.
+"""MexicanGovernment: its enforcement (arrests, leader captures, raids on labs, the National
+Guard), its cooperation with the US, its consent to US operations, and the state of the
+relationship.
 
 A transfer moves already-jailed figures to the US: it counts as cooperation (relations, and the
 effort the US perceives), never as a leader removal. Relations follow `rules.relations`; arrests
@@ -8,16 +9,21 @@ effort the US perceives), never as a leader removal. Relations follow `rules.rel
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
+from mxstab.model.config import weights_for_run
 from mxstab.model.rules import relations
 from mxstab.model.rules.arrests import arrest_pressure, member_corruption
+from mxstab.model.rules.fentanyl import raided_cells
 from mxstab.model.rules.force import ForceMonth
 from mxstab.model.rules.guard import guard_clashes
 from mxstab.model.rules.leadership import leaders_captured
+from mxstab.model.rules.mx_policy import TREND_MONTHS, concession_probability
 
 TRANSFER_BATCHES_PER_YEAR = 2
 
@@ -39,6 +45,8 @@ class MexicanGovernment(mesa.Agent):
         self.transfer_log: list[tuple[int, int]] = []
         self.relations = model.config.relations.start
         self.unconsented_operations = 0
+        self.weights: dict[str, float] = {}
+        self.homicides: deque[float] = deque(maxlen=TREND_MONTHS + 1)
 
     # --- enforcement --------------------------------------------------------------------------
 
@@ -85,6 +93,12 @@ class MexicanGovernment(mesa.Agent):
             config.mx.kingpin_targeting,
         )
 
+    def raid_labs(self) -> np.ndarray:
+        """This month's raids on fentanyl labs, as many as investigation allows: the cells hit."""
+        model = self.model
+        raids = model.config.fentanyl.raids_per_month * model.config.mx.investigation
+        return raided_cells(model.traffickers.lab_capacity, raids, model.streams["labs"])
+
     def deploy_guard(self) -> GuardMonth:
         """The National Guard in the most violent cells, above its 2024 deployment."""
         model = self.model
@@ -101,6 +115,37 @@ class MexicanGovernment(mesa.Agent):
         return GuardMonth(expected, killed)
 
     # --- the relationship ---------------------------------------------------------------------
+
+    def remember_violence(self, monthly_level: float) -> None:
+        """The national homicides of the months before the start (their mean level)."""
+        self.homicides.extend([monthly_level] * (TREND_MONTHS + 1))
+
+    def violence_trend(self) -> float:
+        """Log of last month's national homicides over the same month a year before."""
+        return math.log(self.homicides[-1] / self.homicides[0])
+
+    def adopt(self) -> None:
+        """From `policy.start`: the adaptive government draws its weights."""
+        if self.model.config.mx.adaptive:
+            rng = self.model.streams["mx_choices"]
+            self.weights = weights_for_run("mx_agent", self.model.config.mx_agent, rng)
+
+    def decide(self) -> None:
+        """A scenario's transfers, or (adaptive) a concession to US pressure by `rules.mx_policy`:
+        a batch of jailed figures sent to the US (the Guard deployments that went with them are
+        logged, acting through no rule)."""
+        model = self.model
+        if not model.config.mx.adaptive:
+            self.batch_transfer()
+            return
+        us = model.us
+        sovereignty = 0.0 if us.escalation_level == 0 else (1.0 if self.consents() else 2.0)
+        p = concession_probability(
+            self.weights, float(us.threatening()), sovereignty, self.violence_trend()
+        )
+        if model.streams["mx_choices"].random() < p:
+            self.transfer(model.config.mx_agent.transfer_batch, model.month)
+            model.log(model.month, "Mexico concedes to US pressure")
 
     def transfer(self, count: int, month: int) -> None:
         self.transfers_this_month += count
@@ -155,6 +200,8 @@ class MexicanGovernment(mesa.Agent):
         )
         self.unconsented_operations = 0
 
-    def close_month(self) -> None:
-        """After the month is measured: the next month's transfers start from zero."""
+    def close_month(self, homicides: float) -> None:
+        """After the month is measured: its homicides are remembered, the next month's transfers
+        start from zero."""
+        self.homicides.append(homicides)
         self.transfers_this_month = 0

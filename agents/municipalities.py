@@ -38,7 +38,6 @@ class Municipalities:
         self.arrived = np.zeros(shape)
         self.arrivals = np.zeros(shape)  # the displacement kernel's output buffer
         self.heading_north = 0.0
-        self.heading_north_start = 0.0
         self.stability = np.zeros(shape)
         self.populated: np.ndarray | None = None  # the cells `reachable` was computed for
 
@@ -107,7 +106,7 @@ class Municipalities:
             self.smoothed_rate, self.level, self.population, self.mask, smoothing
         )
 
-    def move(self, first_month: bool) -> None:
+    def move(self) -> None:
         """People leave violent cells, for the neighbours or the US border."""
         grid = self.model.grid
         p = self.model.config.displacement
@@ -120,8 +119,6 @@ class Municipalities:
             p,
             self.arrivals,
         )
-        if first_month:
-            self.heading_north_start = self.heading_north
         self.population += self.arrived - self.left
 
     def grow(self, when: int) -> None:

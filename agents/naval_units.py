@@ -3,9 +3,11 @@ Navy, the units of all three forces with the planners' picture of where traffic 
 
 Units patrol where traffic is expected: each month, in turn, a unit takes the zone of its basin
 with the most expected vessel-kilometres per unit already there (SEMAR only in zones touching
-Mexico's coast). US units stand down when the maritime posture is "none", and stay longer on
-station when Mexico lets them resupply in its ports (cooperation). The planners' expected traffic
-is an exponential average of the tracks sailed.
+Mexico's coast). A basin's approach leg carries all its traffic over its longest stretch, so US
+units patrol there first, far south of Mexico, where the record's seizures and strikes were. US
+units stand down when the maritime posture is "none", and stay longer on station when Mexico lets
+them resupply in its ports (cooperation). The planners' expected traffic is an exponential
+average of the tracks sailed.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ class Navy:
             [
                 search_rate(
                     np.array(zones[force], dtype=np.int64),
-                    sea.sweep_width_km,
+                    sea.sweep_width_km if force in US_FORCES else sea.semar_sweep_width_km,
                     sea.unit_speed_kmh,
                     duty_share(resupplied if force in US_FORCES else navy.days_on_station),
                     model.lanes.zone_area_km2,

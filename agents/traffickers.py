@@ -2,10 +2,11 @@
 
 At sea they decide how many vessels to launch in each basin and where to send them
 (`rules.trafficking`), and learn from what happened to their vessels. On land they make fentanyl
-in the labs (`rules.labs`) and move it, with the cocaine the vessels landed, to the US border
-crossings (`rules.routing`). The flow through each cell, which feeds corruption and violence, is
-the two commodities' mean share of their volume at the start, scaled to 1 at the busiest cell of
-the first month (a fixed reference, so fewer landings mean less flow).
+in the labs from the precursors that get through (`rules.fentanyl`) and move it, with the cocaine
+the vessels landed, to the US border crossings (`rules.routing`). The flow through each cell,
+which feeds corruption and violence, is the two commodities' mean share of their volume at the
+start, scaled to 1 at the busiest cell of the first month (a fixed reference, so fewer landings
+mean less flow).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from mxstab.model.rules import labs
+from mxstab.model.rules import fentanyl
 from mxstab.model.rules.detection import detection_probability, exposure
 from mxstab.model.rules.interdiction import SeaMonth
 from mxstab.model.rules.routing import RouteTrees, cost_factor
@@ -36,10 +37,10 @@ class Traffickers:
         self.relaunch = np.zeros(len(BASINS))
         self.loss_risk = self.loss_risk_start = np.zeros(len(BASINS))
         grid, roads, lanes = model.grid, model.roads, model.lanes
-        self.capacity_start = labs.capacity_start(grid.state, grid.mexico)
-        self.lab_capacity = self.capacity_start.copy()
-        lab_cells = self.capacity_start.ravel()[roads.cells] > 0
-        self.lab_share = lab_cells / self.capacity_start.sum()
+        config = model.config
+        self.capacity_start = fentanyl.capacity_start(grid.state, grid.mexico)
+        raids = config.fentanyl.raids_per_month * config.mx.investigation
+        self.lab_capacity = fentanyl.at_rest(self.capacity_start, raids, config.force)
         self.landing_node = np.searchsorted(roads.cells, lanes.landing_cell)
         self.crossings = model.world.crossings
         self.route_costs: np.ndarray | None = None
@@ -92,10 +93,11 @@ class Traffickers:
 
     # --- on land ----------------------------------------------------------------------------
 
-    def strike_labs(self, hits: np.ndarray) -> None:
-        """Labs lose what strikes destroyed and rebuild toward their capacity at the start."""
+    def lose_labs(self, hits: np.ndarray) -> None:
+        """Labs lose what strikes and raids destroyed and rebuild toward their capacity at the
+        start."""
         force = self.model.config.force
-        self.lab_capacity = labs.after_strikes(self.lab_capacity, self.capacity_start, hits, force)
+        self.lab_capacity = fentanyl.after_hits(self.lab_capacity, self.capacity_start, hits, force)
 
     def start_routes(self) -> None:
         """Route the first month's loads and fix the references the flow is measured against."""
@@ -108,9 +110,10 @@ class Traffickers:
         self.flow_start = self.flow.copy()
 
     def route(self) -> None:
-        """This month's loads to the crossings; the trees are rebuilt when costs changed (a cell
-        on a front between rivals costs more: a new map may leave them as they were) and fentanyl
-        rerouted when capacity changed."""
+        """This month's loads to the crossings, less the shares seized on land in Mexico and at
+        the border; the trees are rebuilt when costs changed (a cell on a front between rivals
+        costs more: a new map may leave them as they were) and fentanyl rerouted when capacity
+        changed."""
         model = self.model
         roads = model.roads
         if self.routes_stale:
@@ -123,13 +126,25 @@ class Traffickers:
             self.routes_stale = False
         if not np.array_equal(self.lab_capacity, self.fentanyl_capacity):
             capacity = self.lab_capacity.ravel()[roads.cells]
-            self.fentanyl_through, arriving = self.trees.flows(self.lab_share * capacity)
-            self.fentanyl_to_us = model.config.routes.fentanyl_kg_per_month * arriving.sum()
+            self.fentanyl_made, arriving = self.trees.flows(capacity)
+            self.fentanyl_at_border = arriving.sum()
             self.fentanyl_capacity = self.lab_capacity.copy()
+        config = model.config
+        supply = fentanyl.left_after(
+            config.fentanyl.precursor_seizure_share, config.mx.precursor_controls
+        )
+        crossing = fentanyl.left_after(
+            config.fentanyl.border_seizure_share, config.us.border_interdiction
+        )
+        self.fentanyl_through = supply * self.fentanyl_made
+        self.fentanyl_to_us = supply * crossing * self.fentanyl_at_border
+        routes = config.routes
+        self.land_seized = routes.land_seizure_share * self.cocaine_load.sum()
         load = np.zeros(roads.nodes)
-        load[self.landing_node] = self.cocaine_load
+        load[self.landing_node] = self.cocaine_load * (1 - routes.land_seizure_share)
         cocaine_through, arriving = self.trees.flows(load)
-        self.cocaine_to_us = arriving.sum()
+        self.border_seized = routes.border_seizure_share * arriving.sum()
+        self.cocaine_to_us = arriving.sum() - self.border_seized
         through = (self.fentanyl_through + cocaine_through / self.cocaine_reference) / 2
         self.flow = np.zeros(model.grid.shape)
         self.flow.ravel()[roads.cells] = through / self.flow_reference

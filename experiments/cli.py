@@ -217,7 +217,7 @@ def compare(
     import time
 
     from mxstab.experiments.compare import compare as run_comparison
-    from mxstab.experiments.compare import plan
+    from mxstab.experiments.compare import figure_text, plan
     from mxstab.experiments.run import parse_seeds
     from mxstab.model.config import ConfigError, parse_assignments
     from mxstab.model.scenarios import load_scenario, scenario_names
@@ -241,13 +241,16 @@ def compare(
     with progress_bar() as progress:
         task = progress.add_task(f"{len(jobs)} runs", total=len(jobs))
         result = run_comparison(jobs, workers, out, on_done=lambda _: progress.advance(task))
-    table = Table(title=f"{months} months, last-year figures: mean [90% interval]; Δ vs baseline")
+    table = Table(
+        title=f"{months} months, last-year figures: mean [90% interval]; Δ vs baseline "
+        "(paired, shown when beyond the seeds' noise)"
+    )
     shown = {
         "homicide_rate": "homicides /100k",
         "cartel_members": "members",
         "cartels_active": "groups",
         "cocaine_to_us_tons": "cocaine t",
-        "fentanyl_to_us_kg": "fentanyl kg",
+        "fentanyl_to_us_index": "fentanyl index",
         "seized_tons": "seized t",
         "strike_deaths": "strike deaths",
         "displaced": "displaced",
@@ -260,14 +263,8 @@ def compare(
     for _, row in result.summary.iterrows():
         cells = []
         for name in shown:
-            text = f"{row[name]:,.3g} [{row[f'{name}_lo']:,.3g}, {row[f'{name}_hi']:,.3g}]"
-            if (
-                row["scenario"] != "baseline"
-                and f"delta_{name}" in row
-                and row.notna()[f"delta_{name}"]
-            ):
-                text += f"\nΔ {row[f'delta_{name}']:+,.3g}"
-            cells.append(text)
+            value, delta = figure_text(row, name)
+            cells.append(f"{value}\n{delta}" if delta else value)
         table.add_row(str(row["scenario"]), *cells)
     console = Console(width=None if sys.stdout.isatty() else 240)
     console.print(table)
@@ -321,6 +318,7 @@ def app_command(
 
 class ValidationPart(StrEnum):
     homicides = "homicides"
+    sea = "sea"
     us = "us"
     all = "all"
 
@@ -331,12 +329,16 @@ def validate(
     seeds: Annotated[str, typer.Option(help="seeds: a count N (0..N−1) or a range A-B")] = "10",
     start: Annotated[str, typer.Option(help="the hindcast's first month, YYYY-MM")] = "2019-01",
     part: Annotated[
-        ValidationPart, typer.Option(help="homicides, us (the adaptive US agent) or all")
+        ValidationPart,
+        typer.Option(
+            help="homicides, sea (cocaine budget and boat strikes), us (the agents) or all"
+        ),
     ] = ValidationPart.all,
     workers: Annotated[int, typer.Option(min=1, max=256, help="processes")] = 2,
 ) -> None:
     """Score the model against the record it never saw: forecasts from January 2024 over the test
-    window (to June 2025) against reference forecasters, named checks, the hindcast from 2019."""
+    window (to June 2025) against reference forecasters, named checks, the hindcast from 2019; the
+    cocaine budget and the boat strikes; the governments' choices from January 2025."""
     import time
 
     from mxstab.experiments.run import parse_seeds
@@ -355,7 +357,7 @@ def validate(
     table.add_column("figure")
     table.add_column("value", justify="right")
     for name, value in result.items():
-        if name != "command":
+        if name != "command" and not name.endswith("_note"):
             table.add_row(name, f"{value:.4g}" if isinstance(value, float) else str(value))
     Console().print(table)
     print(f"wrote {', '.join(str(f) for f in files)} in {time.perf_counter() - started:.0f} s")
@@ -582,15 +584,32 @@ def params(
     Console(width=max(Console().width, 160)).print(table)
 
 
+class CalibrationPart(StrEnum):
+    all = "all"
+    governments = "governments"
+
+
 @app.command()
-def calibrate() -> None:
-    """Fit the calibrated parameters to their published targets; rewrite calibration.toml."""
+def calibrate(
+    part: Annotated[
+        CalibrationPart,
+        typer.Option(help="all, or only the governments' weights (seconds: no model runs)"),
+    ] = CalibrationPart.all,
+) -> None:
+    """Fit the calibrated parameters to their published targets (calibration.toml) and the two
+    governments' weights to 2019–2023 (their posterior draws and governments_fit.toml)."""
     from mxstab.experiments.calibrate import CALIBRATION_FILE
     from mxstab.experiments.calibrate import calibrate as run_calibration
+    from mxstab.experiments.governments import fit_governments, write_posteriors
 
-    for fitted in run_calibration():
-        print(f"{fitted.name} = {fitted.value:.6g}  ({fitted.achieved}; target: {fitted.target})")
-    print(f"wrote {CALIBRATION_FILE}")
+    if part == CalibrationPart.all:
+        for fitted in run_calibration():
+            print(
+                f"{fitted.name} = {fitted.value:.6g}  ({fitted.achieved}; target: {fitted.target})"
+            )
+        print(f"wrote {CALIBRATION_FILE}")
+    for line in write_posteriors(fit_governments()):  # after: the fit runs the calibrated model
+        print(line)
 
 
 def main() -> None:

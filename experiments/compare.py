@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as t_distribution
 
 from mxstab.experiments.batch import RunSpec, RunSummary, run_many
 from mxstab.model.io import write_atomic
@@ -28,16 +29,18 @@ FIGURES = {
     "cartel_members": "members at the end",
     "cartels_active": "groups active at the end",
     "cocaine_to_us_tons": "cocaine to the US, t, last year",
-    "fentanyl_to_us_kg": "fentanyl to the US, kg, last year",
+    "fentanyl_to_us_index": "fentanyl to the US, index (first month = 1), last year's mean",
     "seized_tons": "cocaine seized, t, last year",
     "strike_deaths": "strike deaths, last year",
     "displaced": "people displaced, last year",
     "relations_index": "relations at the end",
     "escalation_level": "highest escalation level",
 }
-SUMMED = ("cocaine_to_us_tons", "fentanyl_to_us_kg", "seized_tons", "strike_deaths", "displaced")
+SUMMED = ("cocaine_to_us_tons", "seized_tons", "strike_deaths", "displaced")
+AVERAGED = ("homicide_rate", "fentanyl_to_us_index")
 LAST = ("cartel_members", "cartels_active", "relations_index")
 HORIZONS = (12, 24, 60)
+MIN_SEEDS_FOR_AN_EFFECT = 3
 BAND = (0.05, 0.95)
 ADAPTIVE = "adaptive"
 # How P(escalation) moves with Mexican cooperation and with the US election calendar.
@@ -86,7 +89,7 @@ def safe_name(label: str) -> str:
 def run_figures(national: pd.DataFrame) -> dict[str, float]:
     """The figures of one run (see FIGURES)."""
     last_year = national[national["month"] >= national["month"].max() - 11]
-    figures = {"homicide_rate": float(last_year["homicide_rate"].mean())}
+    figures = {name: float(last_year[name].mean()) for name in AVERAGED}
     for name in SUMMED:
         figures[name] = float(last_year[name].sum())
     for name in LAST:
@@ -96,8 +99,10 @@ def run_figures(national: pd.DataFrame) -> dict[str, float]:
 
 
 def summarise(per_run: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario: mean and 90% interval of each figure, and the mean and 90% interval of
-    its paired difference from the same-seed baseline."""
+    """Per scenario: mean and 90% interval of each figure (no interval when every seed gives the
+    same value: the figure is deterministic there), and the mean and 90% interval of its paired
+    difference from the same-seed baseline, flagged as an effect only when it stands out of the
+    seeds' noise (`is_effect`)."""
     rows = []
     base = per_run[per_run["scenario"] == "baseline"].set_index("seed")
     for label, runs in per_run.groupby("scenario", sort=False):
@@ -107,13 +112,44 @@ def summarise(per_run: pd.DataFrame) -> pd.DataFrame:
             values = runs[name]
             row[name] = values.mean()
             row[f"{name}_lo"], row[f"{name}_hi"] = values.quantile(BAND)
+            row[f"{name}_deterministic"] = bool(values.nunique() == 1)
             paired = values.index.intersection(base.index)
             if len(paired):
                 delta = values.loc[paired] - base.loc[paired, name]
                 row[f"delta_{name}"] = delta.mean()
                 row[f"delta_{name}_lo"], row[f"delta_{name}_hi"] = delta.quantile(BAND)
+                row[f"delta_{name}_effect"] = is_effect(delta, base.loc[paired, name])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def is_effect(delta: pd.Series, base: pd.Series) -> bool:
+    """A paired change counts as an effect when a two-sided t-test over the seeds rejects no
+    change at 5% and the change is more than rounding (a billionth of the baseline's scale);
+    with fewer than three seeds the noise is unknown, so nothing counts."""
+    if len(delta) < MIN_SEEDS_FOR_AN_EFFECT:
+        return False
+    mean = abs(delta.mean())
+    error = delta.std(ddof=1) / math.sqrt(len(delta))
+    scale = max(float(base.abs().mean()), 1.0)
+    return bool(mean > t_distribution.ppf(0.975, len(delta) - 1) * error and mean > 1e-9 * scale)
+
+
+def figure_text(row: pd.Series, name: str) -> tuple[str, str]:
+    """A figure as shown: `mean [90% interval]` (the value alone when deterministic), and its
+    change against the baseline (`Δ …` when an effect, `Δ within noise` when not)."""
+    if row.get(f"{name}_deterministic"):
+        value = f"{row[name]:,.3g} (every seed)"
+    else:
+        value = f"{row[name]:,.3g} [{row[f'{name}_lo']:,.3g}, {row[f'{name}_hi']:,.3g}]"
+    delta = row.get(f"delta_{name}")
+    if row["scenario"] == "baseline" or pd.isna(delta):
+        return value, ""
+    if not row[f"delta_{name}_effect"]:
+        return value, "Δ within noise"
+    return value, (
+        f"Δ {delta:+,.3g} [{row[f'delta_{name}_lo']:+,.3g}, {row[f'delta_{name}_hi']:+,.3g}]"
+    )
 
 
 def wilson(successes: int, trials: int, z: float = 1.645) -> tuple[float, float]:

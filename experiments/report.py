@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from mxstab.experiments.compare import BAND, FIGURES
+from mxstab.experiments.compare import BAND, FIGURES, figure_text
 from mxstab.model.io import write_atomic
 from mxstab.model.world.calendar import DEFAULT_START, month_label, month_number
 from mxstab.model.world.grid import load_grid, load_outlines
@@ -97,17 +97,17 @@ def escalation_levels(per_run: pd.DataFrame) -> Figure:
 
 
 def summary_html(summary: pd.DataFrame) -> str:
-    """Mean [90% interval] per figure, and the paired change against the baseline."""
+    """Mean [90% interval] per figure, and the paired change against the baseline
+    (`compare.figure_text`)."""
     header = "".join(f"<th>{html.escape(text)}</th>" for text in FIGURES.values())
     rows = []
     for _, row in summary.iterrows():
         cells = []
         for name in FIGURES:
-            text = f"{row[name]:,.3g} [{row[f'{name}_lo']:,.3g}, {row[f'{name}_hi']:,.3g}]"
-            delta = row.get(f"delta_{name}")
-            if row["scenario"] != "baseline" and pd.notna(delta):
-                text += f"<br><small>Δ {delta:+,.3g} [{row[f'delta_{name}_lo']:+,.3g}, "
-                text += f"{row[f'delta_{name}_hi']:+,.3g}]</small>"
+            value, delta = figure_text(row, name)
+            text = html.escape(value) + (
+                f"<br><small>{html.escape(delta)}</small>" if delta else ""
+            )
             cells.append(f"<td>{text}</td>")
         label = html.escape(f"{row['scenario']} ({int(row['runs'])} runs)")
         rows.append(f"<tr><th>{label}</th>{''.join(cells)}</tr>")

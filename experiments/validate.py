@@ -6,7 +6,8 @@ the record to December 2023) are scored state by month over the test window (Jan
 from 2019 is drawn over the record for the picture. The US: the adaptive agent, let loose from
 January 2025 with only outside inputs replayed, against the dials the US set (the record's replay)
 to March 2026, and against a no-change forecaster whose transition frequencies come from the
-training window. Writes `validation.json` and a self-contained `validation.html`.
+training window. The sea: the cocaine budget's checks and the boat strikes (`sea_record`). Writes
+`validation.json` and a self-contained `validation.html`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import base64
 import html
 import io
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,10 @@ from scipy.stats import spearmanr
 
 from mxstab.experiments import forecasters
 from mxstab.experiments.batch import RunSpec, run_many
-from mxstab.experiments.run import git_revision, run_model
+from mxstab.experiments.governments import governments_skill
+from mxstab.experiments.run import git_revision
+from mxstab.experiments.sea_record import sea_skill, sea_table
+from mxstab.experiments.validation import retrodiction_figure
 from mxstab.model.config import Config
 from mxstab.model.io import write_atomic
 from mxstab.model.world.calendar import month_label, month_number, months_between
@@ -34,17 +37,10 @@ from mxstab.model.world.population import population_of_year
 from mxstab.model.world.states import STATES, state_table
 from mxstab.model.world.victims import TEST_END, TEST_START, TRAIN_END, victims_record
 
-PARTS = ("homicides", "us", "all")
+PARTS = ("homicides", "sea", "us", "all")
 BAND = (0.05, 0.95)
 HINDCAST_START = "2019-01"
 SINALOA = 25
-US_START = "2025-01"
-US_END = "2026-03"
-US_DIALS = {
-    "tariff_rate": (0.0, 0.25, 0.5),
-    "maritime_posture": (0, 1, 2),
-    "escalation_level": (0, 1, 2, 3),
-}
 BOOTSTRAP_SEED = 20240101
 NAMED_CHECKS = (
     "national_2024",
@@ -170,78 +166,6 @@ def homicide_skill(seeds: list[int], hindcast_start: str, workers: int) -> dict[
     return {"json": result, "series": series}
 
 
-# --- the US agent -------------------------------------------------------------------------------
-
-
-def recorded_dials() -> pd.DataFrame:
-    """The US dials the record sets, month by month from the month before US_START to US_END: the
-    replay of a baseline run (deterministic: the dials follow the dated events)."""
-    months = months_between(TEST_START, US_END) + 1
-    national = run_model(Config(), 0, months).national.set_index("date")
-    before = month_label(month_number(US_START) - 1)
-    return national.loc[before:US_END, list(US_DIALS)]
-
-
-def no_change_probabilities(dial: str, start: float, months: int) -> np.ndarray:
-    """(months, options) P(dial level) of a Markov chain that keeps its level with the frequency
-    the training window shows (no change in 2019–2023: the May 2019 tariff threat was never
-    imposed, interdiction throughout, no force on Mexican soil), Laplace-smoothed, moving to a
-    neighbouring level otherwise, run from the level of January 2025."""
-    options = US_DIALS[dial]
-    transitions = months_between("2019-01", TRAIN_END)
-    stay = (transitions + 1) / (transitions + 2)
-    chain = np.zeros((len(options), len(options)))
-    for k in range(len(options)):
-        neighbours = [j for j in (k - 1, k + 1) if 0 <= j < len(options)]
-        chain[k, k] = stay
-        chain[k, neighbours] = (1 - stay) / len(neighbours)
-    p = np.zeros(len(options))
-    p[options.index(start)] = 1.0
-    rows = []
-    for _ in range(months):
-        p = p @ chain
-        rows.append(p)
-    return np.array(rows)
-
-
-def us_skill(seeds: list[int], workers: int) -> dict[str, Any]:
-    """The adaptive US agent from January 2025 against the record's dials."""
-    recorded = recorded_dials()
-    months = months_between(TEST_START, US_END) + 1
-    config = Config().with_overrides({"policy.start": US_START, "us.adaptive": True})
-    runs = [RunSpec(config, s, months, TEST_START) for s in seeds]
-    tables = [
-        summary.national.set_index("date").loc[US_START:US_END]
-        for summary in run_many(runs, workers)
-    ]
-    result: dict[str, Any] = {"us_start": US_START, "us_end": US_END, "us_seeds": len(seeds)}
-    scores, baseline = [], []
-    for dial, options in US_DIALS.items():
-        chosen = np.array([table[dial].to_numpy() for table in tables])  # (seeds, months)
-        truth = recorded[dial].iloc[1:].to_numpy()
-        steps = np.arange(len(truth))
-        counts = np.array([[(chosen[:, t] == o).sum() for o in options] for t in steps])
-        p_agent = (counts + 0.5) / (len(seeds) + 0.5 * len(options))
-        index = np.array([options.index(v) for v in truth])
-        p_none = no_change_probabilities(dial, recorded[dial].iloc[0], len(truth))
-        scores.append(np.log(p_agent[steps, index]))
-        baseline.append(np.log(p_none[steps, index]))
-        result[f"us_match_{dial}"] = float((chosen == truth[None, :]).mean())
-    result["us_match_maritime"] = result.pop("us_match_maritime_posture")
-    result["us_match_tariff"] = result.pop("us_match_tariff_rate")
-    result["us_match_escalation"] = result.pop("us_match_escalation_level")
-    result["us_log_score"] = float(np.mean(scores))
-    result["us_log_score_no_change"] = float(np.mean(baseline))
-    first = []
-    for table in tables:
-        striking = table.index[table["maritime_posture"] == 2]
-        first.append(month_number(striking[0]) if len(striking) else math.inf)
-    median = np.median(first)
-    result["us_first_strike_date"] = month_label(int(median)) if np.isfinite(median) else "none"
-    result["us_first_strike_record"] = recorded.index[recorded["maritime_posture"] == 2][0]
-    return result
-
-
 # --- the report ---------------------------------------------------------------------------------
 
 
@@ -343,7 +267,11 @@ def checks_table(result: dict[str, Any]) -> pd.DataFrame:
 
 
 def write_html(
-    result: dict[str, Any], series: dict[str, Any] | None, command: str, path: Path
+    result: dict[str, Any],
+    series: dict[str, Any] | None,
+    retrodiction: pd.DataFrame | None,
+    command: str,
+    path: Path,
 ) -> Path:
     sections = [f"<h1>mxstab validation</h1><p>{html.escape(command)} · git {git_revision()}</p>"]
     if series is not None:
@@ -363,11 +291,24 @@ def write_html(
             f'<img alt="national" src="data:image/png;base64,{png(national_figure(series))}">',
             f'<img alt="states" src="data:image/png;base64,{png(state_figure(series))}">',
         ]
-    if "us_log_score" in result:
-        rows = {k: v for k, v in result.items() if k.startswith("us_")}
+    if "sea_seeds" in result:
         sections += [
-            "<h2>The adaptive US agent from January 2025 against the record</h2>",
+            "<h2>The cocaine budget and the boat strikes against the record</h2>",
+            "<p>Runs of the recorded past from January 2024; the model's area is the transit zone "
+            "of both basins, where the record's seizures and strikes took place "
+            "(docs/cocaine_budget.md).</p>",
+            sea_table(result).to_html(index=False, float_format=lambda v: f"{v:.4g}"),
+        ]
+    if retrodiction is not None:
+        rows = {k: v for k, v in result.items() if k.startswith(("us_", "mx_"))}
+        sections += [
+            "<h2>The two governments from January 2025 against what they did</h2>",
+            "<p>Weights fitted on 2019–2023 (docs/governments.md); log scores are the mean log "
+            "probability given to the recorded choice (higher is better), beside a no-change "
+            "forecaster with the training window's transition frequencies.</p>",
             pd.Series(rows).to_frame("value").to_html(),
+            f"<img src='data:image/png;base64,{png(retrodiction_figure(retrodiction))}'>",
+            retrodiction.to_html(index=False, float_format=lambda v: f"{v:.3g}"),
         ]
     page = (
         "<!doctype html><html><head><meta charset='utf-8'><title>mxstab validation</title>"
@@ -388,10 +329,14 @@ def validate(
         skill = homicide_skill(seeds, hindcast_start, workers)
         result.update(skill["json"])
         series = skill["series"]
+    if part in ("sea", "all"):
+        result.update(sea_skill(seeds, workers))
+    retrodiction = None
     if part in ("us", "all"):
-        result.update(us_skill(seeds, workers))
+        figures, retrodiction = governments_skill(seeds, workers)
+        result.update(figures)
     out.mkdir(parents=True, exist_ok=True)
     text = json.dumps(result, indent=1)
     files = [write_atomic(out / "validation.json", lambda p: p.write_text(text))]
-    files.append(write_html(result, series, command, out / "validation.html"))
+    files.append(write_html(result, series, retrodiction, command, out / "validation.html"))
     return files

@@ -11,20 +11,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from mxstab.experiments.calibrate import removal_effect
+from mxstab.experiments.escalation import escalation_curve, escalation_figure
+from mxstab.experiments.governments import retrodiction_runs, retrodiction_table
 from mxstab.experiments.run import run_model
 from mxstab.model.config import Config
 from mxstab.model.model import MxStabModel
 from mxstab.model.scenarios import load_scenario
-from mxstab.model.world.calendar import DEFAULT_START, month_label, month_number, months_between
+from mxstab.model.world.calendar import DEFAULT_START, months_between
 from mxstab.model.world.states import per_state
 
 START = months_between(DEFAULT_START, Config().policy.start)  # the policy's month in a run
-RETRODICTION_START = "2025-01"
-RECORDED_DIALS = {
-    "tariff_rate": {12: 0.0, **{m: 0.25 for m in range(14, 25)}},
-    "maritime_posture": {**{m: 1 for m in range(12, 20)}, **{m: 2 for m in range(20, 27)}},
-    "escalation_level": {m: 0 for m in range(12, 27)},
-}
 
 
 def national(config: Config, seed: int, months: int) -> pd.DataFrame:
@@ -32,30 +28,22 @@ def national(config: Config, seed: int, months: int) -> pd.DataFrame:
 
 
 def retrodiction(seeds: range) -> pd.DataFrame:
-    """The adaptive US agent from January 2025 with only outside inputs replayed: per dial and
-    month, the recorded value and the agent's 5% and 95% quantiles over seeds."""
-    config = Config().with_overrides({"policy.start": RETRODICTION_START, "us.adaptive": True})
-    runs = pd.concat([national(config, s, 27).assign(seed=s) for s in seeds]).reset_index()
-    rows = []
-    for dial, path in RECORDED_DIALS.items():
-        by_month = runs.pivot(index="seed", columns="month", values=dial)
-        for month, value in path.items():
-            low, high = by_month[month].quantile([0.05, 0.95])
-            rows.append({"dial": dial, "month": month, "recorded": value, "q05": low, "q95": high})
-    reached = runs[runs["month"] <= 26].groupby("seed")["escalation_level"].max()
-    rows.append({"dial": "P(escalation >= 1 by 2026-03)", "recorded": (reached >= 1).mean()})
-    return pd.DataFrame(rows)
+    """Both governments' agents from January 2025 against what the governments did: per choice
+    and month, the recorded value, the share of runs that chose it and the no-change
+    forecaster's probability (`experiments.governments`)."""
+    return retrodiction_table(retrodiction_runs(list(seeds)))
 
 
 def sea_year(config: Config, seed: int) -> tuple[float, float, float]:
     """Over the year after `policy.start`: the expected Pacific share of launches, cocaine
     reaching the US and cocaine seized (t)."""
     model = MxStabModel(config, seed=seed)
+    start = model.policy_month
     shares, cocaine, seized = [], 0.0, 0.0
-    for _ in range(START + 12):
+    for _ in range(start + 12):
         means = model.traffickers.launch_means()
         model.step()
-        if model.month >= START:
+        if model.month >= start:
             shares.append(means[0] / means.sum())
             cocaine += model.national["cocaine_to_us_tons"]
             seized += model.national["seized_tons"]
@@ -63,8 +51,9 @@ def sea_year(config: Config, seed: int) -> tuple[float, float, float]:
 
 
 def sea_balloon(seeds: range) -> pd.DataFrame:
-    """Doubling the US units that interdict in the Caribbean, paired seeds."""
-    interdiction = Config().with_overrides({"us.maritime_posture": 1})
+    """Doubling the US units that interdict in the Caribbean from February 2024, before the
+    record's strikes (whose remembered risk would mix in), paired seeds."""
+    interdiction = Config().with_overrides({"us.maritime_posture": 1, "policy.start": "2024-02"})
     doubled = interdiction.with_overrides(
         {"navy.coast_guard_caribbean": 2, "navy.us_navy_caribbean": 2}
     )
@@ -207,18 +196,20 @@ def intervention(seeds: range, months: int = 24) -> pd.DataFrame:
 
 
 def retrodiction_figure(table: pd.DataFrame) -> Figure:
-    figure = Figure(figsize=(10, 3.2))
-    axes = figure.subplots(1, 3)
-    for ax, dial in zip(axes, RECORDED_DIALS, strict=True):
-        part = table[table["dial"] == dial]
-        ax.fill_between(part["month"], part["q05"], part["q95"], alpha=0.3, label="agent 90%")
-        ax.plot(part["month"], part["recorded"], "ko-", markersize=3, label="record")
-        ax.set_title(dial, fontsize=9)
-        ticks = [12, 18, 24]
-        labels = [month_label(month_number(DEFAULT_START) + t) for t in ticks]
-        ax.set_xticks(ticks, labels, fontsize=7)
+    choices = list(dict.fromkeys(table["choice"]))
+    figure = Figure(figsize=(3 * len(choices), 3.2))
+    axes = figure.subplots(1, len(choices))
+    for ax, choice in zip(axes, choices, strict=True):
+        part = table[table["choice"] == choice]
+        ax.plot(part["month"], part["agent_match"], "o-", markersize=3, label="agent = record")
+        ax.plot(part["month"], part["no_change_p"], "s--", markersize=3, label="no change")
+        ax.set_ylim(0, 1)
+        ax.set_title(
+            f"{choice} (record: {', '.join(map(str, part['recorded'].unique()))})", fontsize=8
+        )
+        ax.set_xticks(part["month"].iloc[::6], part["month"].iloc[::6], fontsize=7)
     axes[0].legend(fontsize=7)
-    figure.suptitle("Adaptive US agent from January 2025 against the record", fontsize=9)
+    figure.suptitle("The two governments' agents from January 2025: P(choice = record)", fontsize=9)
     figure.tight_layout()
     return figure
 
@@ -261,8 +252,12 @@ def contagion_figure(table: pd.DataFrame) -> Figure:
 
 EXPERIMENTS = {
     "retrodiction": (
-        lambda spec: retrodiction(range(spec.get("seeds", 100))),
+        lambda spec: retrodiction(range(spec.get("seeds", 40))),
         retrodiction_figure,
+    ),
+    "escalation_curve": (
+        lambda spec: escalation_curve(list(range(spec.get("seeds", 20)))),
+        escalation_figure,
     ),
     "sea_balloon": (
         lambda spec: sea_balloon(range(spec.get("seeds", 4))),

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mxstab.model.data import DATA_DIR
@@ -23,6 +24,34 @@ def calibration() -> dict[str, Any]:
     """model/data/calibration.toml, parsed once (shared: read it, do not change it)."""
     with open(CALIBRATION_FILE, "rb") as f:
         return tomllib.load(f)
+
+
+POSTERIOR_FILES = {"us_agent": "us_agent_posterior.csv", "mx_agent": "mx_agent_posterior.csv"}
+GOVERNMENTS_FIT_FILE = DATA_DIR / "governments_fit.toml"
+
+
+@cache
+def governments_fit() -> dict[str, Any]:
+    """model/data/governments_fit.toml: the diagnostics of the governments' fit."""
+    with open(GOVERNMENTS_FIT_FILE, "rb") as f:
+        return tomllib.load(f)
+
+
+@cache
+def posterior(section: str) -> np.ndarray:
+    """The posterior draws `mxstab calibrate --part governments` wrote for an agent's weights
+    (a structured array, one row per draw)."""
+    return np.genfromtxt(DATA_DIR / POSTERIOR_FILES[section], delimiter=",", names=True)
+
+
+def weights_for_run(section: str, held: BaseModel, rng: np.random.Generator) -> dict[str, float]:
+    """One posterior draw of an agent's fitted weights; those the config sets are held."""
+    draws = posterior(section)
+    row = draws[rng.integers(draws.size)]
+    return {
+        name: float(row[name]) if getattr(held, name) is None else float(getattr(held, name))
+        for name in draws.dtype.names
+    }
 
 
 def calibrated(name: str) -> float:
@@ -140,13 +169,51 @@ class Routes(Section):
     logit_scale_km: float = param(
         200.0, 1, 5_000, "km", "cost difference that changes a crossing's odds by e (assumption)"
     )
-    fentanyl_kg_per_month: float = param(
-        1_000.0,
+    land_seizure_share: float = param(
+        calibrated("routes.land_seizure_share"),
         0,
-        100_000,
-        "kg/month",
-        "fentanyl made in the lab states (scale assumption: no production estimate ships; "
-        "read relative changes, not the level)",
+        1,
+        "share",
+        "cocaine seized on land in Mexico on its way north (calibrated: the Army's seizures, "
+        "12.1 t in 2020 and 7.7 t in 2022, SEDENA via Milenio)",
+    )
+    border_seizure_share: float = param(
+        calibrated("routes.border_seizure_share"),
+        0,
+        1,
+        "share",
+        "cocaine seized at the US southwest border (calibrated: CBP, 11.1 t a year in fiscal "
+        "2019–2023)",
+    )
+
+
+class Fentanyl(Section):
+    """Fentanyl made in Mexico and carried to the US (rules.fentanyl): reported as an index, as no
+    estimate of production or of the flow exists."""
+
+    raids_per_month: float = param(
+        3.9,
+        0,
+        500,
+        "labs/month",
+        "labs raided by Mexican forces at investigation 1 (FGR: 282 clandestine labs seized in "
+        "2019–2024, El Siglo de Torreón 2025-08-11); each destroys part of a cell's capacity",
+    )
+    precursor_seizure_share: float = param(
+        0.2,
+        0,
+        0.95,
+        "share",
+        "imported precursors seized at Mexican ports at `mx.precursor_controls` = 1 (assumption: "
+        "no rate is published; SEMAR seized 604 t of chemicals in 2023)",
+    )
+    border_seizure_share: float = param(
+        0.2,
+        0,
+        0.95,
+        "share",
+        "fentanyl crossing into the US that CBP seizes at `us.border_interdiction` = 1 "
+        "(assumption: no rate is published; CBP seized 9.9 t in fiscal 2024)",
     )
 
 
@@ -202,21 +269,33 @@ class Displacement(Section):
 
 
 class Sea(Section):
-    """Maritime cocaine traffic, how traffickers learn, and how patrols find them."""
+    """Maritime cocaine traffic toward the US, how traffickers learn, and how patrols find them.
+    The levels of the flow and their sources are in docs/cocaine_budget.md."""
 
     launches_per_month: float = param(
-        206,
+        60,
         0,
         5_000,
         "vessels/month",
-        "maritime cocaine movements per month across the transit zone (CCDB 2015), all bound "
-        "for Mexican landings in the model",
+        "maritime cocaine shipments leaving South America toward the US each month: four to six "
+        "dozen (Int. J. Drug Policy 2016, doi:10.1016/j.drugpo.2016.07.010); all bound for "
+        "Mexican landings in the model",
     )
     pacific_share: float = param(
-        0.72, 0, 1, "share", "launches through the Eastern Pacific (CCDB 2015; rest Caribbean)"
+        0.72,
+        0,
+        1,
+        "share",
+        "launches through the Eastern Pacific: more than 68% of documented cocaine movement "
+        "(SOUTHCOM posture statement, March 2016), 80% (US Coast Guard, 2025); rest Caribbean",
     )
     vessel_load_tons: float = param(
-        1.5, 0.1, 20, "t", "cocaine per vessel (assumption: a go-fast carries 1–2 t)"
+        1.5,
+        0.1,
+        20,
+        "t",
+        "cocaine per vessel (assumption: a go-fast carries a ton or more, a semi-submersible up "
+        "to 10 t); with 60 launches a month, 1,080 t a year leave South America",
     )
     vessel_speed_kmh: float = param(
         50, 5, 120, "km/h", "go-fast transit speed, about 27 knots (assumption)"
@@ -228,10 +307,18 @@ class Sea(Section):
     sweep_width_km: float = param(
         calibrated("sea.sweep_width_km"),
         0,
-        500,
+        2_000,
         "km",
-        "effective search width of a unit with its aircraft (calibrated: US seizures 76 t a "
-        "year, the Coast Guard's yearly average)",
+        "effective search width of a US unit with its aircraft (calibrated: US seizures at sea "
+        "of 211 t a year, the Coast Guard's mean of fiscal 2016–2018)",
+    )
+    semar_sweep_width_km: float = param(
+        calibrated("sea.semar_sweep_width_km"),
+        0,
+        2_000,
+        "km",
+        "effective search width of a SEMAR unit (calibrated: SEMAR's seizures of 104.5 t in "
+        "2019–2023, 20.9 t a year)",
     )
     unit_speed_kmh: float = param(30, 1, 100, "km/h", "patrol speed, about 16 knots (assumption)")
     risk_memory: float = param(
@@ -361,6 +448,12 @@ class Enforcement(Section):
 class Force(Section):
     """Force on Mexican soil: lab strikes, raids, large-scale intervention."""
 
+    def personnel(self) -> np.ndarray:
+        """US personnel on Mexican soil at each escalation level 0–3."""
+        return np.array(
+            [0.0, self.lab_strike_personnel, self.raid_personnel, self.intervention_personnel]
+        )
+
     lab_strikes: float = param(4, 0, 100, "per month", "lab strikes at escalation ≥ 1")
     lab_destroyed: float = param(
         0.5, 0, 1, "share", "production capacity of a struck lab cell destroyed (assumption)"
@@ -393,53 +486,123 @@ class Force(Section):
     sovereignty_cost: float = param(
         0.02, 0, 1, "index/month", "fall of relations per month of unconsented force (assumption)"
     )
+    lab_strike_personnel: float = param(
+        100, 0, 100_000, "people", "US personnel on Mexican soil at escalation 1 (assumption)"
+    )
+    raid_personnel: float = param(
+        1_000, 0, 100_000, "people", "the same at escalation 2, special-operations raids"
+    )
+    intervention_personnel: float = param(
+        20_000, 0, 500_000, "people", "the same at escalation 3, an intervention (assumption)"
+    )
+    exposure_memory: float = param(
+        0.9,
+        0,
+        0.99,
+        "share kept/month",
+        "corruption exposure persists: contacts made stay (assumption; docs/governments.md)",
+    )
+    exposure_leak: float = param(
+        0.2,
+        0,
+        10,
+        "per unit exposure",
+        "operations leak more as exposure grows: leak × corruption × (1 + this × exposure) "
+        "(assumption; docs/governments.md)",
+    )
+
+
+FITTED = (
+    "None: drawn per run from the posterior fitted on 2019–2023 (docs/governments.md); a number "
+    "holds it"
+)
 
 
 class USAgent(Section):
-    """The adaptive USGovernment: pressure against costs, a logit over neighbouring options.
-    Its weights are uncertain: each run draws them uniformly within ±`weight_spread` of these."""
+    """The adaptive USGovernment (`rules.us_policy`): pressure against costs, a logit over
+    neighbouring options, in units of utility (the logit's temperature is 1). The weights marked
+    fitted are drawn, one posterior draw per run, from `us_agent_posterior.csv`
+    (`mxstab calibrate --part governments`); setting one holds it at that value."""
 
-    mandate: float = param(1.5, 0, 10, "pressure", "the administration's own push (assumption)")
-    overdose_weight: float = param(
-        1.0, 0, 10, "pressure per 2023 level", "w_f: synthetic-opioid deaths over 2023's"
+    mandate: float | None = param(None, -20, 20, "utility", f"constant push. {FITTED}")
+    hardline_weight: float | None = param(
+        None, 0, 20, "utility", f"w_h: an administration that campaigned on force. {FITTED}"
     )
-    migration_weight: float = param(
-        0.5, 0, 10, "pressure per 2024 level", "w_m: displaced heading to the border"
+    overdose_weight: float | None = param(
+        None, 0, 20, "per 50,000 deaths", f"w_f: synthetic-opioid deaths, 12 months. {FITTED}"
     )
-    election_weight: float = param(
-        0.5, 0, 10, "pressure", "w_e: closeness of a US federal election (peaks at the vote)"
+    migration_weight: float | None = param(
+        None, 0, 20, "per 100,000/month", f"w_m: Border Patrol encounters. {FITTED}"
     )
-    news_weight: float = param(
-        0.5, 0, 10, "pressure per shock", "w_s: news shocks, halving monthly"
+    election_weight: float | None = param(
+        None, 0, 20, "utility", f"w_e: closeness of a federal election. {FITTED}"
     )
-    effort_weight: float = param(
+    news_weight: float | None = param(
+        None, 0, 20, "per shock", f"w_s: news shocks, halving monthly. {FITTED}"
+    )
+    effort_weight: float | None = param(
+        None, 0, 20, "per unit effort", f"w_x: transfers per 100 a year + cooperation. {FITTED}"
+    )
+    tariff_cost: float | None = param(
+        None, 0, 1000, "per unit squared", f"trade cost × (rate × tariffed share)². {FITTED}"
+    )
+    maritime_cost: float | None = param(
+        None, 0, 100, "utility", f"cost of lethal strikes at sea. {FITTED}"
+    )
+    force_cost: float | None = param(
+        None, 0, 100, "per level", f"cost of a level of force on Mexican soil. {FITTED}"
+    )
+    legal_cover: float | None = param(
+        None, 0, 1, "share", f"share of the cost of lethal force the designation removes. {FITTED}"
+    )
+    switch_cost: float | None = param(
+        None, 0, 100, "per move", f"hysteresis: the cost of moving a dial. {FITTED}"
+    )
+    relations_cost: float = param(
         1.0,
         0,
-        10,
-        "pressure per unit effort",
-        "w_x: perceived Mexican effort (transfers per 100 a year + cooperation given)",
+        50,
+        "per level at relations 1",
+        "land force costs more when relations are good (assumption: not identified in 2019–2023)",
     )
-    tariff_cost: float = param(
-        25,
+    hardline_after_2029: float = param(
+        0.5,
+        0,
+        1,
+        "share",
+        "how hardline the administration from January 2029 is (unknown; assumption: even odds)",
+    )
+    exposure_weight: float = param(
+        1.0,
+        0,
+        50,
+        "utility per unit exposure",
+        "cost of the corruption exposure a level's forces would settle at (assumption; "
+        "docs/governments.md)",
+    )
+
+
+class MXAgent(Section):
+    """The adaptive MexicanGovernment (`rules.mx_policy`): a monthly logit of conceding to US
+    pressure. Weights as in `USAgent`, from `mx_agent_posterior.csv`."""
+
+    base: float | None = param(None, -20, 20, "logit", f"concession in a quiet month. {FITTED}")
+    threat_weight: float | None = param(
+        None, -20, 20, "logit", f"a US threat this month or last. {FITTED}"
+    )
+    sovereignty_weight: float | None = param(
+        None, 0, 20, "logit per level", f"US force on Mexican soil (2 if unconsented). {FITTED}"
+    )
+    results_weight: float | None = param(
+        None, -20, 20, "logit per log ratio", f"homicides over a year before. {FITTED}"
+    )
+    transfer_batch: int = param(
+        28,
         0,
         500,
-        "per unit squared",
-        "trade cost of a tariff, × (rate × tariffed share)²: damage grows faster than the rate",
-    )
-    maritime_cost: float = param(
-        1.4, 0, 50, "utility", "cost of lethal strikes (interdiction is routine, at no cost)"
-    )
-    legal_cover: float = param(
-        0.25, 0, 1, "share", "share of the maritime and land cost the designation removes"
-    )
-    force_cost: float = param(2.0, 0, 50, "per level", "cost of a land-force level")
-    relations_cost: float = param(
-        1.0, 0, 50, "per level at relations 1", "land force costs more when relations are good"
-    )
-    switch_cost: float = param(0.5, 0, 50, "per move", "hysteresis: the cost of moving a dial")
-    temperature: float = param(0.2, 0.01, 10, "utility", "logit noise of the choice")
-    weight_spread: float = param(
-        0.3, 0, 1, "share", "uncertainty of the weights: uniform ±share around each"
+        "people",
+        "figures a concession transfers: half the yearly extraditions of 2019–2023 (278 in five "
+        "years, FGR via El Mañana 2023; assumption that a batch is half a year's)",
     )
 
 
@@ -520,6 +683,9 @@ class US(Section):
     gun_interdiction: float = param(
         0.0, 0, 1, "share", "southbound gun flow stopped (Dube, Dube & García-Ponce 2013)"
     )
+    border_interdiction: float = param(
+        1.0, 0, 10, "× 2024", "CBP's effort against fentanyl at the border (1 = the 2024 effort)"
+    )
 
 
 class MX(Section):
@@ -552,6 +718,9 @@ class MX(Section):
         "share of US requests granted: SEMAR intercepts, resupply in Mexican ports (assumption: "
         "half, as in 2025)",
     )
+    precursor_controls: float = param(
+        1.0, 0, 10, "× 2024", "controls on imported precursors at Mexico's ports (1 = 2024's)"
+    )
     crackdown_state: int = param(
         0, 0, 32, "INEGI code", "state whose roads are under a crackdown (0: none)"
     )
@@ -560,6 +729,13 @@ class MX(Section):
     )
     transfers_per_year: int = param(
         0, 0, 500, "people/year", "prisoner transfers to the US, in two batches a year"
+    )
+    adaptive: bool = param(
+        False,
+        None,
+        None,
+        "",
+        "the Mexican agent concedes to US pressure month by month (replaces transfers_per_year)",
     )
     consent: str = Field(
         "by_relations",
@@ -600,6 +776,7 @@ class Config(Section):
     leadership: Leadership = Leadership()
     violence: Violence = Violence()
     routes: Routes = Routes()
+    fentanyl: Fentanyl = Fentanyl()
     corruption: Corruption = Corruption()
     displacement: Displacement = Displacement()
     sea: Sea = Sea()
@@ -608,6 +785,7 @@ class Config(Section):
     enforcement: Enforcement = Enforcement()
     force: Force = Force()
     us_agent: USAgent = USAgent()
+    mx_agent: MXAgent = MXAgent()
     policy: Policy = Policy()
     navy: Navy = Navy()
     us: US = US()
@@ -653,7 +831,7 @@ def field_table() -> list[dict[str, Any]]:
             rows.append(
                 {
                     "name": f"{section_name}.{name}",
-                    "type": field.annotation.__name__,
+                    "type": str(field.annotation).replace("<class '", "").replace("'>", ""),
                     "default": field.default,
                     "unit": (field.json_schema_extra or {}).get("unit", ""),
                     "min": bounds["Ge"].ge if "Ge" in bounds else None,

@@ -18,7 +18,7 @@ from mxstab.agents.naval_units import Navy
 from mxstab.agents.traffickers import Traffickers
 from mxstab.agents.us_government import USGovernment
 from mxstab.agents.vessels import Vessels
-from mxstab.model.config import Config, calibration
+from mxstab.model.config import Config, calibration, governments_fit
 from mxstab.model.observation import (
     NATIONAL_COLUMNS,
     national_figures,
@@ -49,9 +49,12 @@ STREAMS = (
     "force",
     "leadership",
     "us_choices",
+    "labs",
+    "mx_choices",
 )
 POLICY_DIALS = ("tariff_rate", "usmca_exempt_share", "maritime_posture", "escalation_level")
-QUIET = ("sinaloa_split", "leader_removal", "leader_arrest", "context")  # logged without a value
+# logged without a value
+QUIET = ("sinaloa_split", "leader_removal", "leader_arrest", "context", "mx_concession")
 
 
 class MxStabModel(mesa.Model):
@@ -100,6 +103,7 @@ class MxStabModel(mesa.Model):
         self.traffickers.start_routes()
         self.municipalities.start_corruption(*self.corruption_rates())
         self.mexico.note_arrest_baseline()
+        self.mexico.remember_violence(float(level.sum()))
         conflict = self.cartels.conflict_deaths(
             self.cartels.flows.pair_deaths, self.municipalities.population
         )
@@ -156,12 +160,13 @@ class MxStabModel(mesa.Model):
 
     def governments_decide(self) -> None:
         """Before `policy.start` the dials and transfers follow the record (scheduled events);
-        from it Mexico transfers in batches and the adaptive US agent sets the dials. Mexico
-        then weighs the relationship."""
+        from it the adaptive US agent sets the dials, then Mexico transfers in batches or
+        (adaptive) concedes to US pressure, seeing a dial the US raised this month at once, as it
+        sees a recorded one. Mexico then weighs the relationship."""
         if self.policy_active:
-            self.mexico.batch_transfer()
             if self.config.us.adaptive:
                 self.us.decide()
+            self.mexico.decide()
         self.mexico.weigh_relations()
 
     def maritime(self) -> None:
@@ -178,9 +183,11 @@ class MxStabModel(mesa.Model):
         self.navy.learn(at_sea)
 
     def force_on_soil(self) -> None:
-        """US operations at the escalation level; the labs they hit; Mexico's response."""
+        """US operations at the escalation level and Mexico's raids; the labs they hit; Mexico's
+        response to the US operations."""
         self.force = self.us.use_force()
-        self.traffickers.strike_labs(self.force.lab_hits)
+        self.raids = self.mexico.raid_labs()
+        self.traffickers.lose_labs(np.concatenate([self.force.lab_hits, self.raids]))
         if self.force.operations:
             consent = "with" if self.mexico.respond_to(self.force) else "without"
             self.log(
@@ -224,7 +231,7 @@ class MxStabModel(mesa.Model):
         """People perceive the month's violence and leave violent cells; the population grows to
         next month's."""
         self.municipalities.perceive()
-        self.municipalities.move(first_month=self.month == 0)
+        self.municipalities.move()
         self.municipalities.grow(self.first_month + self.month)
 
     def corruption_rates(self) -> tuple[np.ndarray, float]:
@@ -258,7 +265,7 @@ class MxStabModel(mesa.Model):
 
     def month_ends(self) -> None:
         self.us.forget_news()
-        self.mexico.close_month()
+        self.mexico.close_month(self.national["homicides"])
         self.leaders_fallen = []
 
     # --- the record and the scenario --------------------------------------------------------
@@ -274,9 +281,13 @@ class MxStabModel(mesa.Model):
             elif event.kind == "leader_removal":
                 self.remove_leaders([self.cartels.index(event.group)], month)
             elif event.kind == "transfer":
+                if self.policy_active and self.config.mx.adaptive:
+                    continue  # the adaptive government makes its own choices
                 self.mexico.transfer(int(event.value), month)
             elif event.kind in POLICY_DIALS and self.policy_active:
                 continue
+            elif event.kind == "us_threat" and self.policy_active and self.config.us.adaptive:
+                continue  # the adaptive US makes its own threats (a dial it raises)
             elif event.kind not in QUIET:
                 self.us.set_dial(event.kind, event.value)
             quiet = event.kind in QUIET
@@ -300,5 +311,10 @@ class MxStabModel(mesa.Model):
         self.policy_active = True
         self.traffickers.reroute()
         self.navy.commission(self.config.navy)
+        if self.config.us.adaptive or self.config.mx.adaptive:
+            check_fitted_on(
+                governments_fit()["training_sha256"], "governments_fit.toml", victims_record()
+            )
         self.us.adopt(self.config.us)
+        self.mexico.adopt()
         self.log(self.steps, "policy starts")

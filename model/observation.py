@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mxstab.model.rules.interdiction import US_FORCES
 from mxstab.model.rules.violence import annual_rate
 from mxstab.model.world.population import population_of_year
 from mxstab.model.world.states import STATES, per_state
@@ -30,11 +31,18 @@ NATIONAL_COLUMNS = (
     "recruits",
     "arrests",
     "cocaine_to_us_tons",
-    "fentanyl_to_us_kg",
+    "fentanyl_to_us_index",
+    "labs_raided",
     "vessels_launched",
     "pacific_launch_share",
     "seized_tons",
+    "us_seized_tons",
+    "mx_seized_tons",
+    "land_seized_tons",
+    "border_seized_tons",
     "strikes",
+    "pacific_strikes",
+    "caribbean_strikes",
     "strike_deaths",
     "crew_arrested",
     "tariff_rate",
@@ -46,6 +54,9 @@ NATIONAL_COLUMNS = (
     "relations_index",
     "cooperation",
     "us_pressure",
+    "us_force_exposure",
+    "us_threat",
+    "force_leaked",
     "displaced",
     "displaced_to_border",
     "corruption",
@@ -71,6 +82,7 @@ def national_figures(model: Any) -> dict[str, float]:
     places, cartels, sea, us = model.municipalities, model.cartels, model.vessels.at_sea, model.us
     flows = cartels.flows
     people = np.where(model.grid.mexico, places.population, 0.0)
+    load = model.config.sea.vessel_load_tons
     return {
         "homicides": float(places.homicides.sum()),
         "homicide_rate": float(annual_rate(places.homicides.sum(), denominators(model)[0])),
@@ -85,11 +97,20 @@ def national_figures(model: Any) -> dict[str, float]:
         "recruits": float(flows.recruits.sum()),
         "arrests": float(flows.arrests.sum()),
         "cocaine_to_us_tons": float(model.traffickers.cocaine_to_us),
-        "fentanyl_to_us_kg": float(model.traffickers.fentanyl_to_us),
+        "fentanyl_to_us_index": float(
+            model.traffickers.fentanyl_to_us / model.traffickers.fentanyl_start
+        ),
+        "labs_raided": int(model.raids.size),
         "vessels_launched": int(sea.launched.sum()),
         "pacific_launch_share": float(sea.launched[0] / max(sea.launched.sum(), 1)),
-        "seized_tons": float(sea.seized.sum() * model.config.sea.vessel_load_tons),
+        "seized_tons": float(sea.seized.sum() * load),
+        "us_seized_tons": float(sea.seized_by(US_FORCES) * load),
+        "mx_seized_tons": float(sea.seized_by(("semar",)) * load),
+        "land_seized_tons": float(model.traffickers.land_seized),
+        "border_seized_tons": float(model.traffickers.border_seized),
         "strikes": int(sea.struck.sum()),
+        "pacific_strikes": int(sea.struck[0]),
+        "caribbean_strikes": int(sea.struck[1]),
         "strike_deaths": sea.crew_killed,
         "crew_arrested": sea.crew_arrested,
         "tariff_rate": us.tariff_rate,
@@ -101,6 +122,9 @@ def national_figures(model: Any) -> dict[str, float]:
         "relations_index": model.mexico.relations,
         "cooperation": model.mexico.cooperation,
         "us_pressure": us.pressure,
+        "us_force_exposure": us.force_exposure,
+        "us_threat": int(us.threatening()),
+        "force_leaked": model.force.leaked,
         "displaced": float(places.left.sum()),
         "displaced_to_border": places.heading_north,
         "corruption": float((places.corruption * people).sum() / people.sum()),

@@ -46,8 +46,10 @@ def test_field_table_lists_every_field():
     names = {row["name"] for row in rows}
     assert "membership.rho" in names and "violence.contagion_beta" in names
     for row in rows:
-        assert row["type"] in {"float", "int", "bool", "str"}
+        assert row["type"] in {"float", "int", "bool", "str", "float | None"}
         assert row["description"]
-        if row["type"] in {"float", "int"}:
+        if row["type"] == "float | None":  # fitted: drawn from a posterior unless set
+            assert row["default"] is None and "posterior" in row["description"], row["name"]
+        elif row["type"] in {"float", "int"}:
             assert row["min"] is not None and row["max"] is not None, row["name"]
             assert row["min"] <= row["default"] <= row["max"], row["name"]

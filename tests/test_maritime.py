@@ -1,5 +1,7 @@
-"""The sea: tracks, random search, fates and their accounting, traffickers' learning, and the
-record it is calibrated on (US seizures, the claimed fall of traffic after the strikes)."""
+"""The sea: tracks with their approach legs, random search, fates and the cocaine budget's
+accounting, traffickers' learning, and the record: US and SEMAR seizures it is calibrated on,
+and what it is checked against after the training window (US seizures in fiscal 2025, the boat
+strikes of September 2025 – February 2026, cocaine reaching the US)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ from mxstab.model.config import Config
 from mxstab.model.model import MxStabModel
 from mxstab.model.rules.detection import detection_probability, search_rate
 from mxstab.model.rules.interdiction import FATES, FORCES, US_FORCES
-from mxstab.model.world.grid import load_grid
-from mxstab.model.world.sea import BASINS, CARIBBEAN, PACIFIC, sea_lanes
+from mxstab.model.world.flows import budget_value
+from mxstab.model.world.grid import haversine_km, load_grid
+from mxstab.model.world.sea import APPROACHES, BASINS, CARIBBEAN, PACIFIC, sea_lanes
 
 STRIKES_BEGIN = 20  # September 2025
-US_SEIZED_TONS_PER_YEAR = 76.0  # US Coast Guard yearly average (press, FY2025)
+FY2025 = slice(9, 21)  # October 2024 – September 2025
+STRIKE_MONTHS = slice(20, 26)  # September 2025 – February 2026, the record's last whole month
 
 
 def run_sea(config: Config, seed: int, months: int) -> list[dict]:
@@ -52,6 +56,29 @@ def test_every_landing_has_a_track_within_its_basin(grid):
     assert lanes.zone_mexican.any() and not lanes.zone_mexican.all()
 
 
+def test_every_route_starts_with_its_approach_leg(grid):
+    """Each track crosses its basin's approach zone for at least the great circle from the
+    departure point to the nearest cell of the map's edge, and no further than to the farthest."""
+    lanes = sea_lanes(grid.resolution)
+    for basin, approach in APPROACHES.items():
+        zone = np.flatnonzero(lanes.zone_approach & (lanes.zone_basin == basin))
+        assert zone.size == 1 and not lanes.zone_mexican[zone[0]]
+        legs = lanes.track_km[lanes.landing_basin == basin, zone[0]]
+        edge = np.array([[grid.lat[0], grid.lon[0]], [grid.lat[-1], grid.lon[-1]]])
+        span = haversine_km(*approach.departure, edge[:, 0], edge[:, 1])
+        assert (legs > 0.5 * span.min()).all() and (legs < 1.5 * span.max()).all()
+        assert lanes.zone_area_km2[zone[0]] == pytest.approx(approach.area_km2)
+
+
+def test_us_units_patrol_the_approaches_far_from_mexico():
+    """Planners send units where most traffic passes: at the default deployment every US unit
+    is on an approach leg, south of the map, as the record's seizures and strikes were."""
+    model = MxStabModel(Config(), seed=2)
+    lanes = model.lanes
+    for unit in model.navy.units:
+        assert lanes.zone_approach[unit.zone] == (unit.force in US_FORCES)
+
+
 def test_caribbean_vessels_sail_around_yucatan():
     """A landing on the Tamaulipas coast lies past the Yucatán peninsula from the Caribbean
     entry: its track must be longer than the straight line, which crosses land."""
@@ -84,8 +111,12 @@ def test_every_vessel_meets_one_fate_and_tonnes_add_up(baseline_sea):
             assert (sea.launched == sea.landed + sea.seized + sea.struck).all()
             assert row["vessels"] == sea.launched.sum() == sea.fate.size
             assert (sea.fate == FATES.index("landed")).sum() == sea.landed.sum()
-            assert national["cocaine_to_us_tons"] == pytest.approx(sea.landed.sum() * load)
+            reached = sum(national[k] for k in ("cocaine_to_us_tons", "land_seized_tons"))
+            reached += national["border_seized_tons"]
+            assert reached == pytest.approx(sea.landed.sum() * load)
             assert national["seized_tons"] == pytest.approx(sea.seized.sum() * load)
+            by_force = national["us_seized_tons"] + national["mx_seized_tons"]
+            assert by_force == pytest.approx(national["seized_tons"])
             assert national["strike_deaths"] == sea.crew[sea.fate == FATES.index("struck")].sum()
             crew = sea.crew
             assert crew.min() >= 2 and crew.max() <= 5
@@ -124,10 +155,37 @@ def test_launches_keep_the_recorded_split_until_strikes(baseline_sea):
     assert np.mean(shares) == pytest.approx(0.72, abs=0.02), shares
 
 
-def test_us_seizures_hold_the_coast_guard_average(baseline_sea):
-    """US Coast Guard, yearly average about 76 t: months 0–11 over 6 seeds within ±20%."""
-    yearly = [sum(row["us_seized_tons"] for row in rows[:12]) for rows in baseline_sea.values()]
-    assert np.mean(yearly) == pytest.approx(US_SEIZED_TONS_PER_YEAR, rel=0.2), yearly
+def test_seizures_hold_their_training_levels(baseline_sea):
+    """Fitted on the training window: US forces at sea 211 t a year (Coast Guard, FY2016–2018)
+    and SEMAR 20.9 t (2019–2023). 2024 over 6 seeds, within ±20% (US) and ±35% (SEMAR: a few
+    vessels a month)."""
+    for column, level, tolerance in (
+        ("us_seized_tons", "us_seized_at_sea_tons", 0.2),
+        ("mx_seized_tons", "semar_seized_at_sea_tons", 0.35),
+    ):
+        yearly = [
+            sum(row["national"][column] for row in rows[:12]) for rows in baseline_sea.values()
+        ]
+        assert np.mean(yearly) == pytest.approx(budget_value(level), rel=tolerance), column
+
+
+def test_the_budget_checks_after_the_training_window(baseline_sea):
+    """Checks, not fits: cocaine reaching the US in 2024 between 300 and 1,000 t (median over
+    seeds); US seizures at sea in fiscal 2025 within ±25% of the Coast Guard's 231 t (mean);
+    most strikes of September 2025 – February 2026 in the Eastern Pacific, as in the record
+    (30 of 44). How many strikes, against the record's 44, `mxstab validate --part sea` reports."""
+
+    def total(rows, column, months):
+        return sum(row["national"][column] for row in rows[months])
+
+    runs = list(baseline_sea.values())
+    cocaine = [total(rows, "cocaine_to_us_tons", slice(0, 12)) for rows in runs]
+    assert 300 <= np.median(cocaine) <= 1_000, cocaine
+    seized = [total(rows, "us_seized_tons", FY2025) for rows in runs]
+    assert np.mean(seized) == pytest.approx(budget_value("us_seized_at_sea_fy2025_tons"), rel=0.25)
+    pacific = sum(total(rows, "pacific_strikes", STRIKE_MONTHS) for rows in runs)
+    strikes = sum(total(rows, "strikes", STRIKE_MONTHS) for rows in runs)
+    assert pacific / strikes > 0.5
 
 
 def test_strikes_deter_launches_in_both_basins(baseline_sea):
@@ -181,7 +239,7 @@ def test_the_compiled_fates_equal_the_numpy_reference():
     landing, rows = model.vessels.launch(
         model.traffickers.launch_means(), model.traffickers.landing_weights
     )
-    rates = model.navy.search_rates()
+    rates = np.full((len(FORCES), model.lanes.zones), 2e-4)  # every force everywhere: flight too
     for posture, cooperation in ((1, 0.2), (2, 0.9)):
         args = (landing, rows, model.lanes, model.config.sea, rates, posture, 0.4, cooperation)
         got, expected = resolve(*args), resolve_reference(*args)
@@ -189,4 +247,4 @@ def test_the_compiled_fates_equal_the_numpy_reference():
             np.testing.assert_array_equal(getattr(got, name), getattr(expected, name), name)
         for name in ("struck", "landed_at", "loss_danger", "strike_danger", "km_per_zone"):
             np.testing.assert_allclose(getattr(got, name), getattr(expected, name), rtol=1e-12)
-        assert expected.fate.size > 100 and (expected.fate > 0).any()
+        assert expected.fate.size > 40 and (expected.fate > 0).any()

@@ -46,18 +46,6 @@ def test_scenarios_share_the_recorded_past(name):
     assert not base.loc[START:].equals(other.loc[START:])
 
 
-def test_adaptive_us_retrodicts_2025():
-    """Run from January 2025 with only outside inputs replayed (designation, overdose series,
-    transfers, Uruapan), 100 seeds: the recorded dials lie inside the agent's 90% band each
-    month — no tariff in January 2025 and 25% from March, interdiction until August and strikes
-    from September 2025, no force on Mexican soil — and P(escalation ≥ 1 by March 2026) < 0.5."""
-    table = validation.retrodiction(range(100))
-    bands = table.dropna(subset=["q05"])
-    inside = (bands["q05"] <= bands["recorded"]) & (bands["recorded"] <= bands["q95"])
-    assert inside.all(), bands[~inside]
-    assert table["recorded"].iloc[-1] < 0.5
-
-
 def test_balloon_at_sea():
     """NarcoLogic; CCDB: doubling the US units that interdict in the Caribbean raises the Pacific
     share of launches by at least 5 points (mean of 4 paired seeds), and cocaine reaching the US

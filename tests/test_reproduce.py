@@ -56,4 +56,4 @@ def test_an_unknown_experiment_is_refused(tmp_path):
 
 def test_the_shipped_study_is_valid():
     study = load_study(Path(__file__).resolve().parents[1] / "experiments/specs/policy_study.toml")
-    assert study.compare is not None and len(study.validation) == 7
+    assert study.compare is not None and len(study.validation) == 8

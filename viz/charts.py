@@ -21,7 +21,7 @@ CHARTS = (  # column, title, starting y range
     ("cartels_active", "groups active", (0, 300)),
     ("cocaine_to_us_tons", "cocaine to the US (t)", (0, 500)),
     ("seized_tons", "cocaine seized (t)", (0, 40)),
-    ("fentanyl_to_us_kg", "fentanyl to the US (kg)", (0, 1_500)),
+    ("fentanyl_to_us_index", "fentanyl to the US (index, first month = 1)", (0, 1.5)),
     ("tariff_rate", "tariff rate", (0, 0.6)),
     ("maritime_posture", "maritime posture (0–2)", (-0.1, 2.1)),
     ("escalation_level", "escalation level (0–3)", (-0.1, 3.1)),

@@ -30,6 +30,13 @@ class ForceMonth:
     leaked: int
     removals: list[int]
     lab_hits: np.ndarray
+    cells: np.ndarray  # every cell acted on (leaked or not)
+
+
+def exposure_after(exposure: float, personnel: float, corruption: float, memory: float) -> float:
+    """US forces' corruption exposure (thousand personnel-months at corruption 1): what stays of
+    last month's plus this month's personnel × the mean corruption where they acted."""
+    return memory * exposure + personnel / 1000 * corruption
 
 
 def apply_force(
@@ -49,13 +56,14 @@ def apply_force(
     deaths = np.zeros(owner.shape)
     killed = np.zeros(members.size)
     if level < LAB_STRIKES:  # no force: nothing drawn, nothing done
-        return ForceMonth(deaths, killed, 0, 0, [], np.zeros(0, np.int64))
+        return ForceMonth(deaths, killed, 0, 0, [], np.zeros(0, np.int64), np.zeros(0, np.int64))
     holder = np.maximum(owner, 0)
     targets = (owner >= 0) & named[holder]
     targets &= (members >= 1.0)[holder]
     operations = leaked = 0
     removals: list[int] = []
     lab_hits = np.zeros(0, np.int64)
+    acted: list[np.ndarray] = []
 
     def strike(cells: np.ndarray) -> np.ndarray:
         """Operations on `cells`; returns which succeeded (were not leaked)."""
@@ -63,6 +71,7 @@ def apply_force(
         leak = np.minimum(leak_rate * corruption.ravel()[cells], 1.0)
         succeeded = rng.random(cells.size) >= leak
         operations += cells.size
+        acted.append(cells)
         leaked += int((~succeeded).sum())
         for cell in cells[succeeded]:
             group = int(owner.flat[cell])
@@ -97,4 +106,6 @@ def apply_force(
             killed[group] += dead
             deaths.flat[cell] += dead * (1 + f.collateral)
         operations += count
-    return ForceMonth(deaths, killed, operations, leaked, removals, lab_hits)
+        acted.append(cells)
+    cells = np.concatenate(acted) if acted else np.zeros(0, np.int64)
+    return ForceMonth(deaths, killed, operations, leaked, removals, lab_hits, cells)

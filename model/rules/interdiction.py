@@ -51,6 +51,11 @@ class SeaMonth:
     def crew_arrested(self) -> int:
         return int(self.crew[self.fate == 1].sum())
 
+    def seized_by(self, forces: tuple[str, ...]) -> int:
+        """Vessels seized by the given forces this month."""
+        mine = np.isin(self.force, [FORCES.index(force) for force in forces])
+        return int(np.count_nonzero(mine & (self.fate == FATES.index("seized"))))
+
 
 def resolve_reference(
     landing: np.ndarray,  # grouped by basin, in BASINS order

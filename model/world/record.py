@@ -41,10 +41,14 @@ class RecordedEvent:
     group: str = ""  # the organisation a leader removal splits
 
 
-# Which rows act, as what. `context` rows are logged and act through no rule yet (the Guard's
-# deployment is the level `mx.national_guard` = 1 stands for; the others await their mechanisms).
-# Rows left out are context of another kind (the paused February tariff, the threat of 30% that
-# never took effect, strike tallies, overdose series).
+# Which rows act, as what. `us_threat` rows are announced escalations that were not (yet) a dial
+# (Mexico answers them, `agents.mexican_government`); `mx_concession` rows are Mexico's answers
+# other than transfers (Guard deployments), logged, acting through no rule. `context` rows are
+# logged and act through no rule yet (the Guard's deployment is the level `mx.national_guard` = 1
+# stands for; the Caribbean's warships of 2025 are not counted as search units: as full units they
+# would cut the Caribbean's traffic by 98% against the claimed 20%, docs/cocaine_budget.md; the
+# others await their mechanisms). Rows left out are context of another kind (the 90-day
+# extension, strike tallies, overdose figures: the US agent reads `us_signals.csv` instead).
 # The tariff row's details: once goods compliant with the USMCA were exempted (2025-03-06),
 # "about half of Mexican imports stayed tariffed".
 USMCA_EXEMPT_SHARE_2025 = 0.5
@@ -63,11 +67,35 @@ ACTING_EVENTS = (
     ("25% fentanyl tariff takes effect", "usmca_exempt_share", USMCA_EXEMPT_SHARE_2025),
     ("Supreme Court strikes down IEEPA tariffs", "tariff_rate", 0.0),
     ("First US strike on an alleged drug boat", "maritime_posture", 2.0),
+    ("US Navy warships deployed to the southern Caribbean", "context", None),
+    ("Gerald R. Ford carrier strike group", "context", None),
     ("Mexico transfers 29 cartel figures", "transfer", "number"),
     ("Mexico transfers 26 cartel figures", "transfer", "number"),
     ("Mexico transfers 37 more", "transfer", "number"),
     ("Killing of Uruapan mayor Carlos Manzo", "news_shock", 1.0),
+    ("LeBarón family massacre", "news_shock", 1.0),
+    ("AUMF against Mexican cartels", "news_shock", 1.0),
+    ("Graham announces bill", "news_shock", 1.0),
+    ("US threatens tariffs on all Mexican goods", "us_threat", 1.0),
+    ("Trump says the cartels will be designated", "us_threat", 1.0),
+    ("Designation put on hold", "context", None),
+    ("EO 14157 directs designation", "us_threat", 1.0),
+    ("US tariff 25% on Mexico under IEEPA", "us_threat", 1.0),
+    ("Threat of 30% tariff", "us_threat", 1.0),
+    ("Trump says the US military will begin hitting", "us_threat", 1.0),
+    ("Tariffs suspended after Mexico agrees", "mx_concession", 1.0),
+    ("Mexico deploys 10,000 National Guard", "mx_concession", 1.0),
 )
+# The US dials before any recorded change: no tariff, interdiction at sea, no force on Mexican
+# soil, no designation (2019–2024).
+START_DIALS = {
+    "tariff_rate": 0.0,
+    "usmca_exempt_share": 0.0,
+    "maritime_posture": 1.0,
+    "escalation_level": 0.0,
+    "designation": 0.0,
+}
+RISING_DIALS = ("tariff_rate", "maritime_posture", "escalation_level", "designation")
 
 
 def parse_number(text: str) -> float:
@@ -94,33 +122,29 @@ def recorded_events() -> tuple[RecordedEvent, ...]:
     return tuple(sorted(recorded, key=lambda e: (e.when, e.kind)))
 
 
-# US overdose deaths (all drugs), the rows of events_2025.csv with a firm figure, and the month
-# from which each was the latest the US government had: the calendar-year figures were released
-# in May of the next year, the 12 months to August 2025 in early 2026 (the December 2025 row is
-# marked low confidence and is not used). Before May 2024 the 2023 figure stands in: no earlier
-# row ships.
-OVERDOSE_ROWS = (
-    ("US overdose deaths 2023", "2024-05"),
-    ("US overdose deaths 2024", "2025-05"),
-    ("US overdose deaths 12 months to Aug 2025", "2026-01"),
-)
+def recorded_dials(first: int, last: int) -> pd.DataFrame:
+    """The US dials in each month from `first` to `last` (month numbers), as the record set them
+    (an event acts from its month on)."""
+    dials = dict(START_DIALS)
+    rows = {}
+    for month in range(min(first, *(e.when for e in recorded_events())), last + 1):
+        for event in recorded_events():
+            if event.when == month and event.kind in dials:
+                dials[event.kind] = event.value
+        if month >= first:
+            rows[month] = dict(dials)
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
-@cache
-def overdose_series() -> tuple[tuple[int, float], ...]:
-    """(first month known, deaths) of each usable overdose figure, in month order."""
-    series = []
-    for prefix, known_from in OVERDOSE_ROWS:
-        rows = events()[events()["event"].str.startswith(prefix)]
-        if len(rows) != 1:
-            raise LookupError(f"{EVENT_FILES}: expected one row starting {prefix!r}")
-        number = str(rows.iloc[0]["number"]).split("(")[0].replace("~", "").replace(",", "")
-        series.append((month_number(known_from), float(number)))
-    return tuple(series)
+def us_threat_months(first: int, last: int) -> set[int]:
+    """Months with a US threat: an announced escalation or a dial moving up."""
+    dials = recorded_dials(first - 1, last)
+    rose = (dials[list(RISING_DIALS)].diff() > 0).any(axis=1)
+    announced = {e.when for e in recorded_events() if e.kind == "us_threat"}
+    return {m for m in range(first, last + 1) if m in announced or rose.loc[m]}
 
 
-def overdose_deaths(when: int) -> float:
-    """The latest recorded yearly overdose deaths known in month number `when` (the earliest
-    figure before it was released)."""
-    known = [deaths for first, deaths in overdose_series() if first <= when]
-    return known[-1] if known else overdose_series()[0][1]
+def concession_months(first: int, last: int) -> set[int]:
+    """Months in which Mexico answered US pressure: a transfer or a deployment at its demand."""
+    kinds = ("transfer", "mx_concession")
+    return {e.when for e in recorded_events() if e.kind in kinds and first <= e.when <= last}
