@@ -22,7 +22,7 @@ from mxstab.model.rules.arrests import arrest_pressure, member_corruption
 from mxstab.model.rules.fentanyl import raided_cells
 from mxstab.model.rules.force import ForceMonth
 from mxstab.model.rules.guard import guard_clashes
-from mxstab.model.rules.leadership import leaders_captured
+from mxstab.model.rules.leadership import capture_hazard, leaders_captured
 from mxstab.model.rules.mx_policy import TREND_MONTHS, concession_probability
 
 TRANSFER_BATCHES_PER_YEAR = 2
@@ -73,25 +73,28 @@ class MexicanGovernment(mesa.Agent):
             self.corruption_start,
         )
 
-    def hunt_leaders(self) -> list[int]:
-        """From `policy.start`, the groups whose leader is captured this month."""
+    def leader_candidates(self) -> tuple[np.ndarray, float]:
+        """The named groups whose leader is hunted this month, and the hazard each faces."""
         model = self.model
-        if not model.policy_active:
-            return []
         cartels, config = model.cartels, model.config
         targets = cartels.members >= config.enforcement.target_members
         candidates = np.flatnonzero(cartels.named & cartels.active & targets)
-        uniform = model.streams["leadership"].random(cartels.named.size)
         corruption = model.municipalities.corruption[model.grid.mexico]
-        return leaders_captured(
-            candidates,
-            uniform,
+        hazard = capture_hazard(
             config.enforcement,
             float(corruption.mean()),
             config.mx.investigation,
             model.us.intel_sharing,
             config.mx.kingpin_targeting,
         )
+        return candidates, hazard
+
+    def hunt_leaders(self) -> list[int]:
+        """The groups whose leader is captured this month (every month: the same rule before
+        and after the policy start)."""
+        candidates, hazard = self.leader_candidates()
+        uniform = self.model.streams["leadership"].random(self.model.cartels.named.size)
+        return leaders_captured(candidates, uniform, hazard)
 
     def raid_labs(self) -> np.ndarray:
         """This month's raids on fentanyl labs, as many as investigation allows: the cells hit."""

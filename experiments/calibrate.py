@@ -39,10 +39,12 @@ from mxstab.model.io import write_atomic
 from mxstab.model.model import MxStabModel
 from mxstab.model.rules.detection import detection_probability, exposure
 from mxstab.model.rules.interdiction import FORCES, US_FORCES
+from mxstab.model.rules.leadership import capture_hazard
 from mxstab.model.rules.membership import PublishedCheck, published_check
-from mxstab.model.world.calendar import DEFAULT_START
+from mxstab.model.world.calendar import DEFAULT_START, month_number, months_between
 from mxstab.model.world.flows import budget_value, cocaine_budget
 from mxstab.model.world.organisations import initial_groups
+from mxstab.model.world.record import recorded_events
 from mxstab.model.world.victims import TRAIN_END, victims_record
 
 SOURCE = "Prieto-Curiel, Campedelli & Hope (2023), Science 381:1312"
@@ -61,6 +63,7 @@ PACIFIC_FALL = 0.25
 BEFORE_STRIKES = range(14, 20)  # March – August 2025
 DURING_STRIKES = range(21, 27)  # October 2025 – March 2026
 MARITIME_SEEDS = tuple(range(8))
+HINDCAST_START = "2019-01"
 CONFLICT_DEATHS_2022 = 92.0
 MEMBERS_GROWTH = (0.23, 0.26)
 CONFLICT_GROWTH = (0.36, 0.40)
@@ -351,15 +354,56 @@ SEA_FITS = (
 )
 
 
+def fit_leader_hazard(known: dict[str, float]) -> Fitted:
+    """h0 such that the expected removals of hunted leaders over 2019–2023 (a hindcast's months,
+    each candidate at its hazard per unit h0) equal the removals the record shows of leaders
+    who were hunted that month (closed form: the expected count is linear in h0)."""
+    config = Config().with_overrides({**known, "enforcement.leader_hazard": 0.0})
+    per_unit = config.enforcement.model_copy(update={"leader_hazard": 1.0})
+    model = MxStabModel(config, seed=0, start=HINDCAST_START)
+    removals = [
+        e
+        for e in recorded_events()
+        if e.kind == "leader_removal" and e.when <= month_number(TRAIN_END)
+    ]
+    exposure, counted, hunted = 0.0, [], set()
+    for _ in range(months_between(HINDCAST_START, TRAIN_END) + 1):
+        month = model.first_month + model.steps  # its recorded events have acted already
+        counted += [e.label for e in removals if e.when == month and e.group in hunted]
+        candidates, _ = model.mexico.leader_candidates()
+        hunted = {model.cartels.names[i] for i in candidates}
+        corruption = float(model.municipalities.corruption[model.grid.mexico].mean())
+        hazard = capture_hazard(per_unit, corruption, config.mx.investigation, 0.0, 0.0)
+        exposure += candidates.size * hazard
+        model.step()
+    value = len(counted) / exposure
+    return Fitted(
+        "enforcement.leader_hazard",
+        value,
+        f"removals of hunted named groups' leaders in {HINDCAST_START} – {TRAIN_END} as recorded "
+        f"({len(counted)}: {'; '.join(counted) or 'none'})",
+        f"{exposure:.0f} candidate-months at hazard per unit h0, {len(counted)} removal(s)",
+        "dated record (events_2019_2023.csv); a single event, so h0 is uncertain by a factor "
+        "of several (Poisson)",
+    )
+
+
 def calibrate() -> list[Fitted]:
     """Fit in dependency order (groups first, then what runs on them) and write the file."""
     fitted = fit_membership()
-    later = ["leadership.splinter_rivalry", *SEA_FITS, "sea.deterrence"]
+    later = [
+        "enforcement.leader_hazard",
+        "leadership.splinter_rivalry",
+        *SEA_FITS,
+        "sea.deterrence",
+    ]
     write_calibration(fitted + previous(later))
-    fitted.append(fit_splinter_rivalry(fitted))
+    fitted.append(fit_leader_hazard({f.name: f.value for f in fitted}))
     write_calibration(fitted + previous(later[1:]))
+    fitted.append(fit_splinter_rivalry(fitted))
+    write_calibration(fitted + previous(later[2:]))
     fitted += fit_sea({f.name: f.value for f in fitted})
-    write_calibration(fitted + previous(later[len(SEA_FITS) + 1 :]))
+    write_calibration(fitted + previous(later[len(SEA_FITS) + 2 :]))
     fitted.append(fit_deterrence({f.name: f.value for f in fitted}))
     write_calibration(fitted)
     return fitted

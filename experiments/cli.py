@@ -320,6 +320,7 @@ class ValidationPart(StrEnum):
     homicides = "homicides"
     sea = "sea"
     us = "us"
+    backtest = "backtest"
     all = "all"
 
 
@@ -331,14 +332,16 @@ def validate(
     part: Annotated[
         ValidationPart,
         typer.Option(
-            help="homicides, sea (cocaine budget and boat strikes), us (the agents) or all"
+            help="homicides, sea (cocaine budget and boat strikes), us (the agents), backtest "
+            "(rolling origins inside the training window) or all"
         ),
     ] = ValidationPart.all,
     workers: Annotated[int, typer.Option(min=1, max=256, help="processes")] = 2,
 ) -> None:
     """Score the model against the record it never saw: forecasts from January 2024 over the test
     window (to June 2025) against reference forecasters, named checks, the hindcast from 2019; the
-    cocaine budget and the boat strikes; the governments' choices from January 2025."""
+    cocaine budget and the boat strikes; the governments' choices from January 2025; and, for
+    design work, backtests from rolling origins inside the training window."""
     import time
 
     from mxstab.experiments.run import parse_seeds

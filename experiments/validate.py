@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from scipy.stats import spearmanr
 
 from mxstab.experiments import forecasters
+from mxstab.experiments.backtest import backtest
 from mxstab.experiments.batch import RunSpec, run_many
 from mxstab.experiments.governments import governments_skill
 from mxstab.experiments.run import git_revision
@@ -34,14 +35,21 @@ from mxstab.model.config import Config
 from mxstab.model.io import write_atomic
 from mxstab.model.world.calendar import month_label, month_number, months_between
 from mxstab.model.world.population import population_of_year
+from mxstab.model.world.record import events
 from mxstab.model.world.states import STATES, state_table
 from mxstab.model.world.victims import TEST_END, TEST_START, TRAIN_END, victims_record
 
-PARTS = ("homicides", "sea", "us", "all")
+PARTS = ("homicides", "sea", "us", "backtest", "all")
 BAND = (0.05, 0.95)
 HINDCAST_START = "2019-01"
 SINALOA = 25
 BOOTSTRAP_SEED = 20240101
+# Event studies on the hindcast: (the event's row in the record, the INEGI code of its state).
+EVENT_STUDIES = {
+    "culiacan_2019": ("Culiacán operation", 25),
+    "el_marro_2020": ("José Antonio Yépez 'El Marro'", 11),
+    "ovidio_2023": ("Ovidio Guzmán captured in Culiacán", 25),
+}
 NAMED_CHECKS = (
     "national_2024",
     "h1_2025_ratio",
@@ -155,6 +163,7 @@ def homicide_skill(seeds: list[int], hindcast_start: str, workers: int) -> dict[
     result["spearman_2024_persistence"] = float(
         spearmanr(rates_2023, record_rates_2024()).statistic
     )
+    result.update(event_studies(hindcast, record.matrix(hindcast_start, TEST_END), hindcast_start))
     series = {
         "months": months,
         "forecast": forecast,
@@ -164,6 +173,31 @@ def homicide_skill(seeds: list[int], hindcast_start: str, workers: int) -> dict[
         "record_hindcast": record.matrix(hindcast_start, TEST_END).to_numpy(float),
     }
     return {"json": result, "series": series}
+
+
+def event_studies(
+    hindcast: np.ndarray, recorded: pd.DataFrame, hindcast_start: str
+) -> dict[str, float]:
+    """In-sample: the local change of homicides after three recorded enforcement events —
+    victims in the event's state over the 6 months after its month against the 6 before —
+    in the hindcast (median and 90% band over seeds) and in the record."""
+    figures = {}
+    table = events()
+    first = month_number(hindcast_start)
+    for key, (prefix, state) in EVENT_STUDIES.items():
+        when = month_number(table[table["event"].str.startswith(prefix)]["date"].iloc[0])
+        before = slice(when - 6 - first, when - first)
+        after = slice(when + 1 - first, when + 7 - first)
+        if before.start < 0 or after.stop > len(recorded):
+            continue
+        model = hindcast[:, after, state - 1].mean(axis=1) / hindcast[:, before, state - 1].mean(
+            axis=1
+        )
+        column = recorded.to_numpy(float)[:, state - 1]
+        for suffix, value in quantiles(model).items():
+            figures[f"event_{key}_model{suffix}"] = value
+        figures[f"event_{key}_record"] = float(column[after].mean() / column[before].mean())
+    return figures
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -251,9 +285,10 @@ def skill_table(result: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, index=names).T
 
 
-def checks_table(result: dict[str, Any]) -> pd.DataFrame:
+def checks_table(result: dict[str, Any], names: list[str]) -> pd.DataFrame:
+    """Per check: the model's median and 90% band over seeds beside the record."""
     rows = []
-    for name in NAMED_CHECKS:
+    for name in names:
         low, high = result[f"{name}_model_q05"], result[f"{name}_model_q95"]
         rows.append(
             {
@@ -286,10 +321,25 @@ def write_html(
             f"{result['coverage_90']:.0%} inside the 90% band.</p>",
             skill_table(result).to_html(float_format=lambda v: f"{v:.2f}"),
             "<h2>Named checks (test window)</h2>",
-            checks_table(result).to_html(index=False, float_format=lambda v: f"{v:.3g}"),
+            checks_table(result, list(NAMED_CHECKS)).to_html(
+                index=False, float_format=lambda v: f"{v:.3g}"
+            ),
             "<p>spearman_2024: the record column is what repeating 2023's state rates scores.</p>",
+            "<h2>Event studies on the hindcast (in-sample)</h2>",
+            "<p>Victims in the event's state over the 6 months after the event's month against the"
+            " 6 before: the Culiacán operation (2019-10, Sinaloa), El Marro's arrest (2020-08,"
+            " Guanajuato), Ovidio Guzmán's capture (2023-01, Sinaloa).</p>",
+            checks_table(
+                result, [f"event_{key}" for key in EVENT_STUDIES if f"event_{key}_record" in result]
+            ).to_html(index=False, float_format=lambda v: f"{v:.3g}"),
             f'<img alt="national" src="data:image/png;base64,{png(national_figure(series))}">',
             f'<img alt="states" src="data:image/png;base64,{png(state_figure(series))}">',
+        ]
+    if "backtest_seeds" in result:
+        rows = {k: v for k, v in result.items() if k.startswith("backtest_")}
+        sections += [
+            "<h2>Backtests inside the training window (design work; no test-window month)</h2>",
+            pd.Series(rows).to_frame("value").to_html(),
         ]
     if "sea_seeds" in result:
         sections += [
@@ -331,6 +381,8 @@ def validate(
         series = skill["series"]
     if part in ("sea", "all"):
         result.update(sea_skill(seeds, workers))
+    if part in ("backtest", "all"):
+        result.update(backtest(seeds, workers))
     retrodiction = None
     if part in ("us", "all"):
         figures, retrodiction = governments_skill(seeds, workers)

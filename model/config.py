@@ -401,11 +401,12 @@ class Enforcement(Section):
         0.5, 0, 10, "× at full sharing", "extra arrests with full US intelligence (assumption)"
     )
     leader_hazard: float = param(
-        0.005,
+        calibrated("enforcement.leader_hazard"),
         0,
         1,
         "1/month",
-        "h0: monthly hazard that a named group's leader is removed at 2024 effort (assumption)",
+        "h0: monthly hazard that a hunted leader is removed at the 2019–2023 effort, in every "
+        "month of every run (calibrated: the record's removals in 2019–2023)",
     )
     leak: float = param(
         1.0, 0, 10, "per unit κ", "p_leak = leak × mean corruption where an operation acts"

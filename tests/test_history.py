@@ -82,3 +82,33 @@ def test_leader_removals_are_logged_in_the_month_they_happen():
     assert removals.sum() > 0
     assert (logged == removals).all(), (logged, removals)
     assert (events["date"] == [result.model.date(m) for m in events["month"]]).all()
+
+
+def test_event_studies_compare_like_with_like():
+    """A hindcast equal to the record scores each event exactly as the record does."""
+    from mxstab.experiments.validate import EVENT_STUDIES, event_studies
+    from mxstab.model.world.victims import TEST_END, victims_record
+
+    recorded = victims_record().matrix("2019-01", TEST_END)
+    figures = event_studies(recorded.to_numpy(float)[None], recorded, "2019-01")
+    for key in EVENT_STUDIES:
+        assert figures[f"event_{key}_model"] == figures[f"event_{key}_record"]
+    sinaloa = recorded[25]  # INEGI code of Sinaloa
+    after, before = sinaloa.loc["2019-11":"2020-04"].mean(), sinaloa.loc["2019-04":"2019-09"].mean()
+    assert figures["event_culiacan_2019_record"] == after / before
+
+
+def test_backtests_never_read_the_test_window(monkeypatch):
+    """The rolling-origin backtest scores the same whatever the record says after 2023."""
+    from dataclasses import replace
+
+    from mxstab.experiments import backtest
+    from mxstab.model.world.calendar import month_number
+    from mxstab.model.world.victims import TRAIN_END, victims_record
+
+    before = backtest.backtest([0], workers=1)
+    table = victims_record().table.copy()
+    table.loc[table["when"] > month_number(TRAIN_END), "victims"] *= 5
+    monkeypatch.setattr(backtest, "victims_record", lambda: replace(victims_record(), table=table))
+    assert backtest.backtest([0], workers=1) == before
+    assert before["backtest_crps_model"] > 0 and before["backtest_best_reference"]
