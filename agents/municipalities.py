@@ -16,6 +16,7 @@ from mxstab.model.rules.displacement import displace, has_populated_neighbour
 from mxstab.model.rules.kernels import corruption_step
 from mxstab.model.rules.stability import stability_index
 from mxstab.model.rules.violence import (
+    backbone_step,
     background_at_start,
     homicides_month,
     smoothed_rate,
@@ -60,6 +61,8 @@ class Municipalities:
         self.expected = self.background + conflict
         self.induced_expected = np.zeros(self.mask.shape)
         self.smoothed_rate = start_rate(self.expected, self.population, self.mask)
+        self.state_drift = np.zeros(int(state.max()) + 1)  # log level per INEGI code (0 unused)
+        self.backbone = np.ones(self.mask.shape)
 
     def shift_background(self, cell: tuple[int, int], deaths: float) -> None:
         """Move one cell's background level (an experiment's shock)."""
@@ -75,6 +78,16 @@ class Municipalities:
         """This month's homicides: background and induced deaths and clashes drawn as counts,
         conflict deaths as placed; the dead leave the population."""
         streams = self.model.streams
+        violence = self.model.config.violence
+        self.state_drift, multipliers = backbone_step(
+            self.state_drift,
+            self.model.month,
+            violence.state_drift_sd,
+            violence.state_noise_sd,
+            streams["backbone"].standard_normal((2, self.state_drift.size)),
+        )
+        state = self.model.grid.state
+        self.backbone = np.where(state > 0, multipliers[np.maximum(state, 0)], 1.0)
         uniforms = np.empty((3, *self.mask.shape))
         for draws, name in zip(uniforms, ("violence", "contagion", "clashes"), strict=True):
             streams[name].random(out=draws)
@@ -88,7 +101,7 @@ class Municipalities:
             self.homicides,
             self.population,
         ) = homicides_month(
-            self.background,
+            self.background * self.backbone,
             self.model.config.violence.flow_elasticity,
             flow_change,
             conflict,
@@ -145,7 +158,8 @@ class Municipalities:
     def spread_violence(self) -> None:
         """Contagion: this month's excess induces next month's deaths among the neighbours."""
         beta = self.model.config.violence.contagion_beta
-        excess = contagion.excess(self.background_now, self.conflict, self.expected)
+        # the backbone's moves are the state's own level, not violence that spreads
+        excess = contagion.excess(self.background_now / self.backbone, self.conflict, self.expected)
         contagion.induce(excess, self.population, self.mask, beta, self.induced_expected)
 
     def corrupt(self, growth: np.ndarray, decay: float) -> None:

@@ -146,6 +146,21 @@ class Violence(Section):
         "deaths per excess death",
         "new deaths induced next month among the neighbours by one excess death (calibrate)",
     )
+    state_drift_sd: float = param(
+        calibrated("violence.state_drift_sd"),
+        0,
+        1,
+        "log level/month",
+        "each state's structural level moves as a random walk (a statistical backbone, calibrated "
+        "on the record 2015–2023; 0: levels held)",
+    )
+    state_noise_sd: float = param(
+        calibrated("violence.state_noise_sd"),
+        0,
+        1,
+        "log level",
+        "month-to-month noise of each state's level beyond Poisson (backbone, calibrated)",
+    )
     flow_elasticity: float = param(
         1.0,
         0,

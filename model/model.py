@@ -51,6 +51,7 @@ STREAMS = (
     "us_choices",
     "labs",
     "mx_choices",
+    "backbone",
 )
 POLICY_DIALS = ("tariff_rate", "usmca_exempt_share", "maritime_posture", "escalation_level")
 # logged without a value

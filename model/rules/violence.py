@@ -33,6 +33,22 @@ def background_at_start(
     return np.where(state > 0, per_person[state] * population, 0.0)
 
 
+def backbone_step(
+    drift: np.ndarray,
+    month: int,
+    drift_sd: float,
+    noise_sd: float,
+    normals: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each state's structural level moves as the record's do, a statistical backbone fitted on
+    the training window (no mechanism moves it): a random walk of the log level (`drift_sd` a
+    month) and month-to-month noise (`noise_sd`), each corrected to keep the mean level (E = 1).
+    `normals` is (2, states); returns the new drift and this month's multipliers."""
+    drift = drift + drift_sd * normals[0]
+    log_level = drift - (month + 1) * drift_sd**2 / 2 + noise_sd * normals[1] - noise_sd**2 / 2
+    return drift, np.exp(log_level)
+
+
 def homicides_reference(
     background,
     elasticity,
