@@ -11,6 +11,7 @@ import pytest
 
 from conftest import run_mxstab
 from mxstab.experiments import forecasters
+from mxstab.experiments.calibrate import fit_leader_hazard, fit_state_backbone
 from mxstab.experiments.run import run_model
 from mxstab.model.config import Config, calibration
 from mxstab.model.world import victims
@@ -36,8 +37,11 @@ def changed_record(tmp_path, monkeypatch):
 
 def fitted_values(record: victims.VictimsRecord) -> dict[str, np.ndarray]:
     """Everything fitted on the record: each reference forecaster's point forecast from the end of
-    the training window and its error spread, the initial levels of a run from 2024-01."""
+    the training window and its error spread, the initial levels of a run from 2024-01, the
+    statistical backbone's spread and the leader-capture hazard."""
     values = {"initial_level": record.monthly_level_before("2024-01")}
+    for fitted in [*fit_state_backbone(), fit_leader_hazard({})]:  # read the record themselves
+        values[fitted.name] = np.array(fitted.value)
     for name in forecasters.REFERENCES:
         point, spread = forecasters.reference_forecast(record, name, victims.TRAIN_END, 18)
         values[name] = point
