@@ -9,7 +9,6 @@ effort the US perceives), never as a leader removal. Relations follow `rules.rel
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from dataclasses import dataclass
 
@@ -23,7 +22,7 @@ from mxstab.model.rules.fentanyl import raided_cells
 from mxstab.model.rules.force import ForceMonth
 from mxstab.model.rules.guard import guard_clashes
 from mxstab.model.rules.leadership import capture_hazard, leaders_captured
-from mxstab.model.rules.mx_policy import TREND_MONTHS, concession_probability
+from mxstab.model.rules.mx_policy import TREND_MONTHS, concession_probability, violence_trend
 
 TRANSFER_BATCHES_PER_YEAR = 2
 
@@ -125,7 +124,7 @@ class MexicanGovernment(mesa.Agent):
 
     def violence_trend(self) -> float:
         """Log of last month's national homicides over the same month a year before."""
-        return math.log(self.homicides[-1] / self.homicides[0])
+        return violence_trend(self.homicides[-1], self.homicides[0])
 
     def adopt(self) -> None:
         """From `policy.start`: the adaptive government draws its weights."""

@@ -113,10 +113,9 @@ def news_level(month: int) -> float:
     return float(sum(us_policy.NEWS_KEPT ** (month - when) for when in shocks))
 
 
-def us_signals(month: int) -> us_policy.Signals:
+def us_signals(month: int, config: Config) -> us_policy.Signals:
     """The recorded signals of a training month, as `USGovernment.signals` reads them: no
     transfers in 2019–2023, cooperation at the level runs start from."""
-    config = Config()
     return us_policy.Signals(
         opioid_deaths=signals.known(signals.OPIOID_DEATHS, month),
         border_encounters=signals.known(signals.ENCOUNTERS, month),
@@ -133,9 +132,10 @@ def us_log_likelihood(w: dict[str, np.ndarray], first: int, last: int) -> np.nda
     dials = recorded_dials(first - 1, last)
     total = np.zeros(np.asarray(w["mandate"]).shape)
     relations, exposure = training_force_terms()
+    config = Config()
     for month in range(first, last + 1):
         now, before = dials.loc[month], dials.loc[month - 1]
-        push = us_policy.pressure(w, us_signals(month))
+        push = us_policy.pressure(w, us_signals(month, config))
         costs = {
             "tariff_rate": us_policy.tariff_costs(w, before["usmca_exempt_share"]),
             "maritime_posture": us_policy.maritime_costs(w, bool(now["designation"])),
@@ -179,7 +179,9 @@ def mx_history(first: int, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarra
     homicides = national_homicides(first - 1 - year, last - 1)
     months = range(first, last + 1)
     threat = np.array([float(m in threats or m - 1 in threats) for m in months])
-    trend = np.array([math.log(homicides[m - 1] / homicides[m - 1 - year]) for m in months])
+    trend = np.array(
+        [mx_policy.violence_trend(homicides[m - 1], homicides[m - 1 - year]) for m in months]
+    )
     return threat, trend, np.array([float(m in conceded) for m in months])
 
 
@@ -415,8 +417,8 @@ def mexico_given_record(tables: list[pd.DataFrame]) -> dict[str, float]:
                         weights,
                         float(m in threats or m - 1 in threats),
                         0.0,
-                        math.log(
-                            homicides.get(m - 1, before) / homicides.get(m - 1 - year, before)
+                        mx_policy.violence_trend(
+                            homicides.get(m - 1, before), homicides.get(m - 1 - year, before)
                         ),
                     )
                 )

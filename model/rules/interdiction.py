@@ -93,8 +93,34 @@ def resolve_reference(
     force = np.where(taken, FORCES.index("semar"), force)
     detected &= ~(fled & ~taken)
     fate = np.where(detected, np.where(strike, 2, 1), 0)
-    basin = lanes.landing_basin[landing]
-    # The vessels come grouped by basin, in BASINS order (`Vessels.launch`): a basin's are a slice.
+    return sea_month(
+        lanes.landing_basin[landing],
+        landing,
+        crew,
+        fate,
+        np.where(detected, force, -1),
+        np.where(detected, stopped_in, -1),
+        danger,
+        strike_danger,
+        np.bincount(landing[fate == 0], minlength=lanes.landing_cell.size),
+        tracks.sum(axis=0),
+    )
+
+
+def sea_month(
+    basin: np.ndarray,
+    landing: np.ndarray,
+    crew: np.ndarray,
+    fate: np.ndarray,
+    force: np.ndarray,
+    zone: np.ndarray,
+    danger: np.ndarray,
+    strike_danger: np.ndarray,
+    landed_at: np.ndarray,
+    km_per_zone: np.ndarray,
+) -> SeaMonth:
+    """The month's vessels with their counts and mean dangers per basin. The vessels come grouped
+    by basin, in BASINS order (`Vessels.launch`): a basin's are a slice."""
     bounds = np.searchsorted(basin, [*BASINS, max(BASINS) + 1])
     slices = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
@@ -109,16 +135,16 @@ def resolve_reference(
         landing=landing,
         crew=crew,
         fate=fate,
-        force=np.where(detected, force, -1),
-        zone=np.where(detected, stopped_in, -1),
+        force=force,
+        zone=zone,
         launched=per_basin(np.ones(landing.size, bool)),
         landed=per_basin(fate == 0),
         seized=per_basin(fate == 1),
         struck=per_basin(fate == 2),
         loss_danger=mean_per_basin(danger),
         strike_danger=mean_per_basin(strike_danger),
-        landed_at=np.bincount(landing[fate == 0], minlength=lanes.landing_cell.size),
-        km_per_zone=tracks.sum(axis=0),
+        landed_at=landed_at,
+        km_per_zone=km_per_zone,
     )
 
 
@@ -216,28 +242,4 @@ def resolve(
         float(cooperation),
         lanes.landing_basin,
     )
-    bounds = np.searchsorted(basin, [*BASINS, max(BASINS) + 1])
-    parts = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-
-    def per_basin(mask: np.ndarray) -> np.ndarray:
-        return np.array([np.count_nonzero(mask[part]) for part in parts])
-
-    def mean_per_basin(values: np.ndarray) -> np.ndarray:
-        return np.array([values[part].mean() if values[part].size else 0.0 for part in parts])
-
-    return SeaMonth(
-        basin=basin,
-        landing=landing,
-        crew=crew,
-        fate=fate,
-        force=force,
-        zone=zone,
-        launched=per_basin(np.ones(landing.size, bool)),
-        landed=per_basin(fate == 0),
-        seized=per_basin(fate == 1),
-        struck=per_basin(fate == 2),
-        loss_danger=mean_per_basin(danger),
-        strike_danger=mean_per_basin(strike_danger),
-        landed_at=landed_at,
-        km_per_zone=km,
-    )
+    return sea_month(basin, landing, crew, fate, force, zone, danger, strike_danger, landed_at, km)

@@ -11,6 +11,7 @@ log of national homicides over the same month a year before (its own security re
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -28,3 +29,9 @@ def concession_probability(
         + w["results_weight"] * violence_trend
     )
     return 1 / (1 + np.exp(-logit))
+
+
+def violence_trend(last_month: float, year_before: float) -> float:
+    """Mexico's security results as it reads them: log of last month's national homicides over
+    the same month a year before."""
+    return math.log(last_month / year_before)
