@@ -23,6 +23,7 @@ from mxstab.model.rules.force import ForceMonth
 from mxstab.model.rules.guard import guard_clashes
 from mxstab.model.rules.leadership import capture_hazard, leaders_captured
 from mxstab.model.rules.mx_policy import TREND_MONTHS, concession_probability, violence_trend
+from mxstab.model.world.enforcement import arrest_ratio
 
 TRANSFER_BATCHES_PER_YEAR = 2
 
@@ -60,12 +61,15 @@ class MexicanGovernment(mesa.Agent):
         return member_corruption(held.held, held.held_by, corruption, cartels.members)
 
     def arrest_pressure(self) -> float:
-        """m_t of the membership equation (1 when the model is not spatial: the published fit)."""
-        config = self.model.config
+        """m_t of the membership equation (1 when the model is not spatial: the published fit):
+        the recorded arrests' ratio to 2022–2023 times the scenario's investigation lever."""
+        model = self.model
+        config = model.config
         if not config.membership.spatial:
             return 1.0
+        recorded = arrest_ratio(model.first_month + model.month)
         return arrest_pressure(
-            config.mx.investigation,
+            config.mx.investigation * (recorded if config.enforcement.recorded_arrests else 1.0),
             config.enforcement.intel_arrest_gain,
             self.model.us.intel_sharing,
             self.corruption_faced(),

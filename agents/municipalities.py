@@ -19,6 +19,7 @@ from mxstab.model.rules.violence import (
     backbone_step,
     background_at_start,
     homicides_month,
+    presence_factor,
     smoothed_rate,
     start_rate,
 )
@@ -53,16 +54,27 @@ class Municipalities:
         self.corruption = corruption.at_rest(growth, decay, diffusion, self.mask)
         self.corruption_next = np.zeros(self.mask.shape)
 
-    def start_violence(self, conflict: np.ndarray, monthly_by_state: np.ndarray) -> None:
-        """Background per cell from its state's monthly count less the conflict at the start; a
-        cell's expected level at the start is its reference for contagion."""
+    def start_violence(
+        self,
+        conflict: np.ndarray,
+        monthly_by_state: np.ndarray,
+        uncertainty: np.ndarray,
+        strength: np.ndarray,
+    ) -> None:
+        """Background per cell from its state's monthly level less the conflict at the start; a
+        cell's expected level at the start is its reference for contagion. The backbone starts
+        from a draw of the level's `uncertainty` (the variance of its log, by INEGI code);
+        criminal presence is measured against the members per cell at the start, `strength`."""
         state = self.model.grid.state
         self.background = background_at_start(state, self.population, monthly_by_state, conflict)
         self.expected = self.background + conflict
         self.induced_expected = np.zeros(self.mask.shape)
         self.smoothed_rate = start_rate(self.expected, self.population, self.mask)
-        self.state_drift = np.zeros(int(state.max()) + 1)  # log level per INEGI code (0 unused)
+        # log level per INEGI code (slot 0 unused) and its variance
+        normals = self.model.streams["backbone"].standard_normal(uncertainty.size)
+        self.state_drift, self.drift_variance = np.sqrt(uncertainty) * normals, uncertainty
         self.backbone = np.ones(self.mask.shape)
+        self.strength_start = strength
 
     def shift_background(self, cell: tuple[int, int], deaths: float) -> None:
         """Move one cell's background level (an experiment's shock)."""
@@ -74,14 +86,15 @@ class Municipalities:
         flow_change: np.ndarray,
         clash_expected: np.ndarray,
         force_deaths: np.ndarray,
+        strength: np.ndarray,
     ) -> None:
         """This month's homicides: background and induced deaths and clashes drawn as counts,
         conflict deaths as placed; the dead leave the population."""
         streams = self.model.streams
         violence = self.model.config.violence
-        self.state_drift, multipliers = backbone_step(
+        self.state_drift, self.drift_variance, multipliers = backbone_step(
             self.state_drift,
-            self.model.month,
+            self.drift_variance,
             violence.state_drift_sd,
             violence.state_noise_sd,
             streams["backbone"].standard_normal((2, self.state_drift.size)),
@@ -101,8 +114,10 @@ class Municipalities:
             self.homicides,
             self.population,
         ) = homicides_month(
-            self.background * self.backbone,
-            self.model.config.violence.flow_elasticity,
+            self.background
+            * self.backbone
+            * presence_factor(strength, self.strength_start, violence.presence_share),
+            violence.flow_elasticity,
             flow_change,
             conflict,
             self.induced_expected,

@@ -25,16 +25,19 @@ ORIGINS = ("2020-12", "2021-12", "2022-12")
 HORIZON = 12
 
 
-def backtest(seeds: list[int], workers: int, config: Config | None = None) -> dict[str, Any]:
+def backtest(
+    seeds: list[int], workers: int, config: Config | None = None, dask: str | None = None
+) -> dict[str, Any]:
     """Pooled over the origins: CRPS and MAE of the model and of each reference, the model's
-    band coverage, and the CRPS ratio to the best reference, per origin and pooled."""
+    band coverage, and the CRPS ratio to the best reference, per origin and pooled (runs on
+    the Dask scheduler at `dask` if given)."""
     config = config or Config()
     record = victims_record()
     starts = [month_label(month_number(origin) + 1) for origin in ORIGINS]
     if month_number(starts[-1]) + HORIZON - 1 > month_number(TRAIN_END):
         raise ValueError(f"a backtest reads the record to {TRAIN_END} only")
     specs = [RunSpec(config, seed, HORIZON, start) for start in starts for seed in seeds]
-    runs = [s.state_homicides for s in run_many(specs, workers)]
+    runs = [s.state_homicides for s in run_many(specs, workers, dask=dask)]
     scores: dict[str, list[np.ndarray]] = {"model": []}
     points: dict[str, list[np.ndarray]] = {"model": []}
     observed_all, members_all = [], []

@@ -74,6 +74,8 @@ def run_many(
     specs: list[RunSpec],
     workers: int = 1,
     on_done: Callable[[RunSummary], None] | None = None,
+    dask: str | None = None,
 ) -> list[RunSummary]:
-    """Every spec's summary, in spec order; `on_done(summary)` as each finishes."""
-    return run_all(run_one, specs, workers, on_done)
+    """Every spec's summary, in spec order (on a Dask scheduler at `dask` if given);
+    `on_done(summary)` as each finishes."""
+    return run_all(run_one, specs, workers, on_done, dask)

@@ -28,6 +28,7 @@ first; `--part governments` runs only it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,8 +149,12 @@ def fit_membership() -> list[Fitted]:
 
 def write_calibration(fitted: list[Fitted]) -> None:
     """Write the TOML (temporary file, then rename), stamped with the training slice of the
-    record it was fitted against (checked whenever a model loads it)."""
+    record it was fitted against (checked whenever a model loads it); entries of the current
+    file that `fitted` does not replace are kept, in place."""
     record = victims_record()
+    new = {f.name: f for f in fitted}
+    current = [new.pop(f.name, f) for f in previous_all()]
+    fitted = current + list(new.values())
     lines = [
         "# Written by `mxstab calibrate` (experiments/calibrate.py); do not edit by hand.",
         "",
@@ -200,7 +205,10 @@ def removal_effect(config: Config, seeds: tuple[int, ...] = REMOVAL_SEEDS) -> tu
 
 
 def fit_splinter_rivalry(fitted: list[Fitted]) -> Fitted:
-    """Runs on the groups just fitted (the config's defaults were read before they changed)."""
+    """Runs on the groups just fitted (the config's defaults were read before they changed) and
+    the violence mechanisms' current values. Where splinters without rivalry already raise
+    local homicides beyond the target (more members after a split, through criminal presence),
+    the rivalry is 0 and the effect is reported."""
     known = {f.name: f.value for f in fitted}
 
     def config_for(weight: float) -> Config:
@@ -209,7 +217,10 @@ def fit_splinter_rivalry(fitted: list[Fitted]) -> Fitted:
     def gap(log_weight: float) -> float:
         return removal_effect(config_for(np.exp(log_weight)))[0] - KINGPIN_EFFECT
 
-    weight = float(np.exp(brentq(gap, np.log(0.01), np.log(1000), xtol=0.02)))
+    if removal_effect(config_for(0.0))[0] >= KINGPIN_EFFECT:
+        weight = 0.0
+    else:
+        weight = float(np.exp(brentq(gap, np.log(0.01), np.log(1000), xtol=0.02)))
     local, national = removal_effect(config_for(weight))
     return Fitted(
         "leadership.splinter_rivalry",
@@ -422,25 +433,43 @@ def fit_leader_hazard(known: dict[str, float]) -> Fitted:
     )
 
 
-def calibrate() -> list[Fitted]:
-    """Fit in dependency order (groups first, then what runs on them) and write the file."""
+def calibrate(
+    violence: Callable[[dict[str, float]], list[Fitted]] | None = None,
+) -> list[Fitted]:
+    """Fit in dependency order (groups first, then what runs on them) and write the file after
+    each fit. `violence(known)`, if given, fits the violence mechanisms on the backtests given
+    the values fitted so far: after the leader hazard, before the splinters' rivalry (whose
+    target, the local effect of a removal, runs through criminal presence)."""
     fitted = fit_state_backbone() + fit_membership()
-    later = [
-        "enforcement.leader_hazard",
-        "leadership.splinter_rivalry",
-        *SEA_FITS,
-        "sea.deterrence",
-    ]
-    write_calibration(fitted + previous(later))
+    write_calibration(fitted)
     fitted.append(fit_leader_hazard({f.name: f.value for f in fitted}))
-    write_calibration(fitted + previous(later[1:]))
+    write_calibration(fitted)
+    if violence is not None:
+        fitted += violence({f.name: f.value for f in fitted})
     fitted.append(fit_splinter_rivalry(fitted))
-    write_calibration(fitted + previous(later[2:]))
+    write_calibration(fitted)
     fitted += fit_sea({f.name: f.value for f in fitted})
-    write_calibration(fitted + previous(later[len(SEA_FITS) + 2 :]))
+    write_calibration(fitted)
     fitted.append(fit_deterrence({f.name: f.value for f in fitted}))
     write_calibration(fitted)
     return fitted
+
+
+def previous_all() -> list[Fitted]:
+    """Every entry of the current calibration file (none if there is no file)."""
+    import tomllib
+
+    if not CALIBRATION_FILE.exists():
+        return []
+    with open(CALIBRATION_FILE, "rb") as f:
+        table = tomllib.load(f)
+    names = [
+        f"{section}.{field}"
+        for section, fields in table.items()
+        if section != "record"
+        for field in fields
+    ]
+    return previous(names)
 
 
 def previous(names: list[str]) -> list[Fitted]:

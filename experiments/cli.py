@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -53,6 +53,12 @@ def progress_bar():
         TimeRemainingColumn(),
         transient=True,
     )
+
+
+def with_posterior(assignments: dict[str, Any], posterior: bool) -> dict[str, Any]:
+    """`--posterior`: the assignments with each run's violence parameters drawn from their
+    ensemble (`violence.posterior`)."""
+    return {**assignments, "violence.posterior": True} if posterior else assignments
 
 
 def resolution_option(value: float) -> float:
@@ -153,6 +159,13 @@ def run(
     overrides: Annotated[
         list[str] | None, typer.Option("--set", help="override a parameter: name=value")
     ] = None,
+    posterior: Annotated[
+        bool,
+        typer.Option(
+            "--posterior",
+            help="draw the violence mechanisms' fitted parameters per seed from their ensemble",
+        ),
+    ] = False,
 ) -> None:
     """Run one scenario and write national.parquet, states.parquet, events.parquet,
     manifest.json and maps."""
@@ -164,7 +177,7 @@ def run(
     with refused("'--scenario'", ConfigError):
         chosen = load_scenario(scenario)
     with refused("'--set'", ConfigError):
-        config = chosen.config(parse_assignments(overrides or []))
+        config = chosen.config(with_posterior(parse_assignments(overrides or []), posterior))
     with refused("'--start'", ValueError):
         start = check_start(start)
     with progress_bar() as progress:
@@ -212,6 +225,13 @@ def compare(
     overrides: Annotated[
         list[str] | None, typer.Option("--set", help="override a parameter: name=value")
     ] = None,
+    posterior: Annotated[
+        bool,
+        typer.Option(
+            "--posterior",
+            help="draw the violence mechanisms' fitted parameters per seed from their ensemble",
+        ),
+    ] = False,
 ) -> None:
     """Run scenarios over paired seeds; print the table; write summary.csv and report.html."""
     import time
@@ -233,7 +253,7 @@ def compare(
         else:
             adaptive_list = list(range(seed_list[0], seed_list[0] + 10 * len(seed_list)))
     with refused("'--set'", ConfigError):
-        assignments = parse_assignments(overrides or [])
+        assignments = with_posterior(parse_assignments(overrides or []), posterior)
         for name in names:
             load_scenario(name).config(assignments)
     jobs = plan(names, seed_list, adaptive_list, months, assignments, out)
@@ -337,6 +357,13 @@ def validate(
         ),
     ] = ValidationPart.all,
     workers: Annotated[int, typer.Option(min=1, max=256, help="processes")] = 2,
+    posterior: Annotated[
+        bool,
+        typer.Option(
+            "--posterior",
+            help="draw the violence mechanisms' fitted parameters per seed from their ensemble",
+        ),
+    ] = False,
 ) -> None:
     """Score the model against the record it never saw: forecasts from January 2024 over the test
     window (to June 2025) against reference forecasters, named checks, the hindcast from 2019; the
@@ -346,6 +373,7 @@ def validate(
 
     from mxstab.experiments.run import parse_seeds
     from mxstab.experiments.validate import validate as run_validation
+    from mxstab.model.config import Config
     from mxstab.model.world.calendar import check_start
 
     with refused("'--seeds'", ValueError):
@@ -354,7 +382,8 @@ def validate(
         hindcast_start = check_start(start)
     command = " ".join(["mxstab", *sys.argv[1:]])
     started = time.perf_counter()
-    files = run_validation(seed_list, part.value, hindcast_start, workers, out, command)
+    config = Config().with_overrides(with_posterior({}, posterior))
+    files = run_validation(seed_list, part.value, hindcast_start, workers, out, command, config)
     result = json.loads(files[0].read_text())
     table = Table(title=f"validation ({len(seed_list)} seeds)")
     table.add_column("figure")
@@ -589,6 +618,7 @@ def params(
 
 class CalibrationPart(StrEnum):
     all = "all"
+    violence = "violence"
     governments = "governments"
 
 
@@ -596,23 +626,48 @@ class CalibrationPart(StrEnum):
 def calibrate(
     part: Annotated[
         CalibrationPart,
-        typer.Option(help="all, or only the governments' weights (seconds: no model runs)"),
+        typer.Option(
+            help="all; only the violence mechanisms (the backtests' simulation-based fit, "
+            "minutes); or only the governments' weights (seconds: no model runs)"
+        ),
     ] = CalibrationPart.all,
+    trials: Annotated[
+        int, typer.Option(min=2, max=10_000, help="the violence fit's optimisation trials")
+    ] = 40,
+    seeds: Annotated[str, typer.Option(help="the violence fit's seeds per backtest")] = "4",
+    workers: Annotated[int, typer.Option(min=1, max=256, help="processes")] = 2,
+    dask: Annotated[
+        str | None, typer.Option(help="run the violence fit's models on this Dask scheduler")
+    ] = None,
 ) -> None:
-    """Fit the calibrated parameters to their published targets (calibration.toml) and the two
-    governments' weights to 2019–2023 (their posterior draws and governments_fit.toml)."""
+    """Fit the calibrated parameters to their published targets (calibration.toml), the violence
+    mechanisms to the training window's backtests (violence_posterior.csv, violence_fit.toml)
+    and the two governments' weights to 2019–2023 (their posterior draws, governments_fit.toml)."""
     from mxstab.experiments.calibrate import CALIBRATION_FILE
     from mxstab.experiments.calibrate import calibrate as run_calibration
     from mxstab.experiments.governments import fit_governments, write_posteriors
+    from mxstab.experiments.run import parse_seeds
+    from mxstab.experiments.violence_fit import fit_violence, write_violence_fit
+
+    with refused("'--seeds'", ValueError):
+        seed_list = parse_seeds(seeds)
+
+    def fit_violence_mechanisms(known: dict[str, float]) -> list:
+        fitted, lines = write_violence_fit(fit_violence(trials, seed_list, workers, dask, known))
+        print(*lines, sep="\n")
+        return fitted
 
     if part == CalibrationPart.all:
-        for fitted in run_calibration():
+        for fitted in run_calibration(fit_violence_mechanisms):
             print(
                 f"{fitted.name} = {fitted.value:.6g}  ({fitted.achieved}; target: {fitted.target})"
             )
         print(f"wrote {CALIBRATION_FILE}")
-    for line in write_posteriors(fit_governments()):  # after: the fit runs the calibrated model
-        print(line)
+    if part == CalibrationPart.violence:
+        fit_violence_mechanisms({})
+    if part in (CalibrationPart.all, CalibrationPart.governments):
+        for line in write_posteriors(fit_governments()):  # the fit runs the calibrated model
+            print(line)
 
 
 def main() -> None:

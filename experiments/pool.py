@@ -30,10 +30,24 @@ def run_all(
     items: list[Any],
     workers: int,
     on_done: Callable[[Any], None] | None = None,
+    dask: str | None = None,
 ) -> list[Any]:
-    """`work(item)` for every item on `workers` processes (in this process when 1); results in
-    item order, `on_done(result)` as each finishes."""
+    """`work(item)` for every item on `workers` processes (in this process when 1), or on the
+    Dask scheduler at the address `dask`; results in item order, `on_done(result)` as each
+    finishes."""
     results: list[Any] = [None] * len(items)
+    if dask is not None:
+        from distributed import Client
+        from distributed import as_completed as finished
+
+        with Client(dask, timeout=10) as client:
+            futures = client.map(work, items, pure=False)
+            order = {future.key: index for index, future in enumerate(futures)}
+            for future in finished(futures):
+                results[order[future.key]] = future.result()
+                if on_done:
+                    on_done(results[order[future.key]])
+        return results
     if workers == 1:
         for index, item in enumerate(items):
             results[index] = work(item)

@@ -69,10 +69,10 @@ def recorded() -> dict[str, tuple[float, str]]:
     }
 
 
-def sea_skill(seeds: list[int], workers: int) -> dict[str, Any]:
+def sea_skill(seeds: list[int], workers: int, config: Config) -> dict[str, Any]:
     """Median and 90% band of each check over seeds, the record, and whether it passes."""
     months = months_between(DEFAULT_START, SEA_END) + 1
-    runs = run_many([RunSpec(Config(), seed, months) for seed in seeds], workers)
+    runs = run_many([RunSpec(config, seed, months) for seed in seeds], workers)
     tables = [summary.national.set_index("date") for summary in runs]
     record = recorded()
     result: dict[str, Any] = {"sea_seeds": len(seeds)}

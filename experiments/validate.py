@@ -107,15 +107,17 @@ def record_rates_2024() -> np.ndarray:
     return record.sum(axis=0) / population_of_year(2024)[1:]
 
 
-def homicide_skill(seeds: list[int], hindcast_start: str, workers: int) -> dict[str, Any]:
+def homicide_skill(
+    seeds: list[int], hindcast_start: str, workers: int, config: Config
+) -> dict[str, Any]:
     """Skill of the forecasts from January 2024 over the test window, the named checks, and the
     series behind the figures."""
     record = victims_record()
     horizon = months_between(TEST_START, TEST_END) + 1
     months = [month_label(month_number(TEST_START) + h) for h in range(horizon)]
     hindcast_months = months_between(hindcast_start, TEST_END) + 1
-    runs = [RunSpec(Config(), s, horizon, TEST_START) for s in seeds]
-    runs += [RunSpec(Config(), s, hindcast_months, hindcast_start) for s in seeds]
+    runs = [RunSpec(config, s, horizon, TEST_START) for s in seeds]
+    runs += [RunSpec(config, s, hindcast_months, hindcast_start) for s in seeds]
     simulated = ensemble(runs, workers)
     forecast = np.array(simulated[: len(seeds)])  # (seeds, months, states)
     hindcast = np.array(simulated[len(seeds) :])
@@ -370,19 +372,27 @@ def write_html(
 
 
 def validate(
-    seeds: list[int], part: str, hindcast_start: str, workers: int, out: Path, command: str
+    seeds: list[int],
+    part: str,
+    hindcast_start: str,
+    workers: int,
+    out: Path,
+    command: str,
+    config: Config | None = None,
 ) -> list[Path]:
-    """Run the chosen parts and write validation.json and validation.html in `out`."""
+    """Run the chosen parts and write validation.json and validation.html in `out` (the model's
+    runs on `config`, by default the default one; the governments' part always on it)."""
+    config = config or Config()
     result: dict[str, Any] = {"command": command}
     series = None
     if part in ("homicides", "all"):
-        skill = homicide_skill(seeds, hindcast_start, workers)
+        skill = homicide_skill(seeds, hindcast_start, workers, config)
         result.update(skill["json"])
         series = skill["series"]
     if part in ("sea", "all"):
-        result.update(sea_skill(seeds, workers))
+        result.update(sea_skill(seeds, workers, config))
     if part in ("backtest", "all"):
-        result.update(backtest(seeds, workers))
+        result.update(backtest(seeds, workers, config))
     retrodiction = None
     if part in ("us", "all"):
         figures, retrodiction = governments_skill(seeds, workers)

@@ -26,6 +26,8 @@ def calibration() -> dict[str, Any]:
         return tomllib.load(f)
 
 
+VIOLENCE_POSTERIOR_FILE = DATA_DIR / "violence_posterior.csv"
+VIOLENCE_FIT_FILE = DATA_DIR / "violence_fit.toml"
 POSTERIOR_FILES = {"us_agent": "us_agent_posterior.csv", "mx_agent": "mx_agent_posterior.csv"}
 GOVERNMENTS_FIT_FILE = DATA_DIR / "governments_fit.toml"
 
@@ -52,6 +54,13 @@ def weights_for_run(section: str, held: BaseModel, rng: np.random.Generator) -> 
         name: float(row[name]) if getattr(held, name) is None else float(getattr(held, name))
         for name in draws.dtype.names
     }
+
+
+@cache
+def violence_ensemble() -> np.ndarray:
+    """The violence mechanisms' parameter ensemble `mxstab calibrate --part violence` wrote (a
+    structured array, one row per member; columns named by dotted parameter, and `crps`)."""
+    return np.genfromtxt(VIOLENCE_POSTERIOR_FILE, delimiter=",", names=True, deletechars="")
 
 
 def calibrated(name: str) -> float:
@@ -140,11 +149,12 @@ class Violence(Section):
     """Monthly homicide counts per cell: background + conflict + contagion (Osorio 2015)."""
 
     contagion_beta: float = param(
-        0.3,
+        calibrated("violence.contagion_beta"),
         0,
         0.95,
         "deaths per excess death",
-        "new deaths induced next month among the neighbours by one excess death (calibrate)",
+        "new deaths induced next month among the neighbours by one excess death (Osorio 2015's "
+        "form; calibrated on the training window's backtests, `calibrate --part violence`)",
     )
     state_drift_sd: float = param(
         calibrated("violence.state_drift_sd"),
@@ -160,6 +170,22 @@ class Violence(Section):
         1,
         "log level",
         "month-to-month noise of each state's level beyond Poisson (backbone, calibrated)",
+    )
+    posterior: bool = param(
+        False,
+        None,
+        None,
+        "",
+        "draw this section's fitted mechanism parameters per run from their ensemble "
+        "(violence_posterior.csv) instead of its medians: intervals then include them",
+    )
+    presence_share: float = param(
+        calibrated("violence.presence_share"),
+        0,
+        1,
+        "share",
+        "share of a cell's background homicides that follows the members per cell of the group "
+        "holding it (criminal presence; calibrated on the training window's backtests)",
     )
     flow_elasticity: float = param(
         1.0,
@@ -414,6 +440,14 @@ class Enforcement(Section):
 
     intel_arrest_gain: float = param(
         0.5, 0, 10, "× at full sharing", "extra arrests with full US intelligence (assumption)"
+    )
+    recorded_arrests: bool = param(
+        True,
+        None,
+        None,
+        "",
+        "arrests follow the record's monthly count against 2022–2023 (arrests_record.csv); "
+        "false: held at that level, to measure what the recorded arrests do",
     )
     leader_hazard: float = param(
         calibrated("enforcement.leader_hazard"),

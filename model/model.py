@@ -18,7 +18,7 @@ from mxstab.agents.naval_units import Navy
 from mxstab.agents.traffickers import Traffickers
 from mxstab.agents.us_government import USGovernment
 from mxstab.agents.vessels import Vessels
-from mxstab.model.config import Config, calibration, governments_fit
+from mxstab.model.config import Config, Violence, calibration, governments_fit, violence_ensemble
 from mxstab.model.observation import (
     NATIONAL_COLUMNS,
     national_figures,
@@ -58,6 +58,24 @@ POLICY_DIALS = ("tariff_rate", "usmca_exempt_share", "maritime_posture", "escala
 QUIET = ("sinaloa_split", "leader_removal", "leader_arrest", "context", "mx_concession")
 
 
+def with_ensemble_draw(config: Config, seed: int) -> Config:
+    """With `violence.posterior`, `config` with the violence mechanisms' fitted parameters drawn
+    from their ensemble (one member, chosen by the seed's own stream); a parameter the config
+    moved from its default (the ensemble's median) is held."""
+    if not config.violence.posterior:
+        return config
+    ensemble = violence_ensemble()
+    member = ensemble[stream(seed, "posterior").integers(ensemble.size)]
+    fields = Violence.model_fields
+    draw = {
+        name: float(member[name])
+        for name in ensemble.dtype.names
+        if name.startswith("violence.")
+        and getattr(config.violence, name[9:]) == fields[name[9:]].default
+    }
+    return config.with_overrides(draw)
+
+
 class MxStabModel(mesa.Model):
     """Regional stability in Mexico, one step per month from `start` (month 0; January 2024 by
     default, any month from January 2019 for a hindcast).
@@ -76,7 +94,7 @@ class MxStabModel(mesa.Model):
         start: str = DEFAULT_START,
     ):
         super().__init__(rng=seed)
-        self.requested = config or Config()
+        self.requested = with_ensemble_draw(config or Config(), seed)
         self.config = self.requested.recorded()
         self.policy_active = False
         self.seed = seed
@@ -89,10 +107,17 @@ class MxStabModel(mesa.Model):
         self.leaders_fallen: list[str] = []
         record = victims_record()
         check_fitted_on(calibration()["record"]["training_sha256"], "calibration.toml", record)
-        level = record.monthly_level_before(self.start)
+        violence = self.config.violence
+        level, uncertainty = record.filtered_level_before(
+            self.start, violence.state_drift_sd, violence.state_noise_sd
+        )
         people = cell_population_in_month(resolution, self.first_month)
         self.municipalities = Municipalities(self, people)
-        self.cartels = Cartels(self, groups_at(self.config.membership, self.start), level)
+        self.cartels = Cartels(
+            self,
+            groups_at(self.config.membership, self.start),
+            record.monthly_level_before(self.start),
+        )
         self.us = USGovernment(self)
         self.mexico = MexicanGovernment(self)
         self.vessels = Vessels(self)
@@ -108,7 +133,7 @@ class MxStabModel(mesa.Model):
         conflict = self.cartels.conflict_deaths(
             self.cartels.flows.pair_deaths, self.municipalities.population
         )
-        self.municipalities.start_violence(conflict, level)
+        self.municipalities.start_violence(conflict, level, uncertainty, self.cartels.strength())
         self.schedule_history()
         self.national_months: list[dict[str, float]] = []
         self.state_months: list[np.ndarray] = []
@@ -226,6 +251,7 @@ class MxStabModel(mesa.Model):
             self.traffickers.flow - self.traffickers.flow_start,
             self.revenge + self.guard.expected,
             self.force.deaths,
+            self.cartels.strength(),
         )
 
     def people_move(self) -> None:

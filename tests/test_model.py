@@ -35,12 +35,16 @@ def baseline_year():
 
 @pytest.mark.parametrize("start", ["2019-01", "2024-01"])
 def test_each_state_starts_at_the_record_of_the_year_before(start):
-    """A cell's expected level at the start sums, per state, to the state's mean monthly victims
-    over the 12 months before the start (SESNSP), the level the model's homicides are of; where
+    """A cell's expected level at the start sums, per state, to the state's level a month before
+    the start as the backbone's filter reads the record (SESNSP), the level the model's
+    homicides are of; where
     the conflict deaths the groups make there at the start exceed it, to those (the background
     cannot be negative), which adds under 1% nationally."""
     model = MxStabModel(Config(), seed=1, start=start)
-    level = victims_record().monthly_level_before(start)
+    violence = model.config.violence
+    level, _ = victims_record().filtered_level_before(
+        start, violence.state_drift_sd, violence.state_noise_sd
+    )
     places = model.municipalities
     expected = per_state(model.grid.state, places.expected)
     conflict = per_state(model.grid.state, places.expected - places.background)

@@ -13,6 +13,7 @@ from conftest import run_mxstab
 from mxstab.experiments import forecasters
 from mxstab.experiments.calibrate import fit_leader_hazard, fit_state_backbone
 from mxstab.experiments.run import run_model
+from mxstab.experiments.violence_fit import fit_violence
 from mxstab.model.config import Config, calibration
 from mxstab.model.world import victims
 from mxstab.model.world.calendar import month_number
@@ -38,10 +39,17 @@ def changed_record(tmp_path, monkeypatch):
 def fitted_values(record: victims.VictimsRecord) -> dict[str, np.ndarray]:
     """Everything fitted on the record: each reference forecaster's point forecast from the end of
     the training window and its error spread, the initial levels of a run from 2024-01, the
-    statistical backbone's spread and the leader-capture hazard."""
-    values = {"initial_level": record.monthly_level_before("2024-01")}
+    backbone's filtered start and spread, the leader-capture hazard and the violence
+    mechanisms' simulation-based fit (two trials)."""
+    level, variance = record.filtered_level_before("2024-01", 0.07, 0.07)
+    values = {
+        "initial_level": record.monthly_level_before("2024-01"),
+        "filtered_level": level,
+        "filtered_variance": variance,
+    }
     for fitted in [*fit_state_backbone(), fit_leader_hazard({})]:  # read the record themselves
         values[fitted.name] = np.array(fitted.value)
+    values["violence_fit"] = fit_violence(2, [0], workers=1).trials.to_numpy()  # its backtests
     for name in forecasters.REFERENCES:
         point, spread = forecasters.reference_forecast(record, name, victims.TRAIN_END, 18)
         values[name] = point
@@ -200,3 +208,17 @@ def test_validate_writes_its_report(tmp_path):
 def test_validate_refuses_bad_options(tmp_path, args, named):
     done = run_mxstab("validate", *args, "--out", str(tmp_path))
     assert done.returncode == 2 and named in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_level_filter_weighs_months_by_the_backbone_spreads():
+    """Without a random walk the filter is a precision-weighted mean of the months (a step up
+    halfway lands between the two levels); with a large walk and little noise it follows the
+    last month; its variance shrinks as months accrue."""
+    counts = np.repeat([[400.0], [600.0]], 24, axis=0)
+    held, held_variance = victims.local_level_filter(counts, 0.0, 0.1)
+    assert np.log(400.5) < held[0] < np.log(600.5)
+    assert abs(held[0] - np.log([400.5, 600.5]).mean()) < 0.02
+    walking, _ = victims.local_level_filter(counts, 1.0, 0.01)
+    assert abs(walking[0] - np.log(600.5)) < 1e-3
+    _, fewer = victims.local_level_filter(counts[:6], 0.0, 0.1)
+    assert held_variance[0] < fewer[0] / 7

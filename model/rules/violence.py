@@ -1,6 +1,9 @@
 """Homicides per cell and month: background + conflict + induced + clashes, each death counted
 once; and the violence people perceive, a smoothed rate.
 
+The background is the state's level × the statistical backbone × criminal presence (the part
+of it organised crime makes follows the local members per cell).
+
 Background: each state's 2023 monthly count less the conflict deaths its fronts make at the start,
 spread over its cells by population; it moves with the trafficking flow through the cell,
 × (1 + e·(F − F₂₀₂₄)), e = `violence.flow_elasticity` (Dell 2015 gives the sign). Background,
@@ -35,18 +38,29 @@ def background_at_start(
 
 def backbone_step(
     drift: np.ndarray,
-    month: int,
+    variance: np.ndarray,
     drift_sd: float,
     noise_sd: float,
     normals: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each state's structural level moves as the record's do, a statistical backbone fitted on
     the training window (no mechanism moves it): a random walk of the log level (`drift_sd` a
-    month) and month-to-month noise (`noise_sd`), each corrected to keep the mean level (E = 1).
-    `normals` is (2, states); returns the new drift and this month's multipliers."""
+    month) and month-to-month noise (`noise_sd`), each corrected to keep the mean level (E = 1);
+    `variance` is the walk's so far (the start's filter uncertainty included). `normals` is
+    (2, states); returns the new drift, its variance and this month's multipliers."""
     drift = drift + drift_sd * normals[0]
-    log_level = drift - (month + 1) * drift_sd**2 / 2 + noise_sd * normals[1] - noise_sd**2 / 2
-    return drift, np.exp(log_level)
+    variance = variance + drift_sd**2
+    log_level = drift - variance / 2 + noise_sd * normals[1] - noise_sd**2 / 2
+    return drift, variance, np.exp(log_level)
+
+
+def presence_factor(strength: np.ndarray, strength_start: np.ndarray, share: float) -> np.ndarray:
+    """Criminal presence: the `share` of a cell's background that organised crime makes moves
+    with the members per cell of the group holding it, against the start (arrests, deaths and
+    recruits all reach homicides through it); cells held by no group at the start keep theirs."""
+    held = strength_start > 0
+    ratio = np.divide(strength, strength_start, out=np.ones_like(strength), where=held)
+    return 1 - share + share * ratio
 
 
 def homicides_reference(

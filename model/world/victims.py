@@ -27,6 +27,7 @@ TRAIN_END = "2023-12"
 TEST_START = "2024-01"
 TEST_END = "2025-06"
 MONTHS_OF_INITIAL_LEVEL = 12
+FILTER_FIRST = "2015-01"  # the record's first month: where the level's filter starts
 
 
 class RecordMismatch(ValueError):
@@ -70,12 +71,43 @@ class VictimsRecord:
         per_state = rows.groupby("state")["victims"].sum() / months
         return np.concatenate([[0.0], per_state.reindex(range(1, STATES + 1)).to_numpy(float)])
 
+    def filtered_level_before(
+        self, start: str, drift_sd: float, noise_sd: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each state's level a month at `start` as the backbone sees it (indexed by INEGI code,
+        slot 0 empty): the local-level filter of the record to the month before, and the
+        variance of its log. Refused if that month is after the training window."""
+        last = month_number(start) - 1
+        if last > month_number(TRAIN_END):
+            raise ValueError(f"a run may read the record to {TRAIN_END} only, not {start}")
+        counts = self.matrix(FILTER_FIRST, month_label(last)).to_numpy(float)
+        log_level, variance = local_level_filter(counts, drift_sd, noise_sd)
+        level = np.exp(log_level + noise_sd**2 / 2)  # the mean of the month's lognormal noise
+        return np.concatenate([[0.0], level]), np.concatenate([[0.0], variance])
+
     def matrix(self, first: str, last: str) -> pd.DataFrame:
         """Victims as a (month, state) table: one row per month `YYYY-MM`, one column per code."""
         rows = self.between(first, last)
         wide = rows.pivot(index="when", columns="state", values="victims")
         wide.index = [month_label(when) for when in wide.index]
         return wide
+
+
+def local_level_filter(
+    counts: np.ndarray, drift_sd: float, noise_sd: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Kalman filter of log counts (months × states) as a random walk (`drift_sd` a month) seen
+    through noise (`noise_sd`, plus the Poisson variance 1/count): the backbone's own model, so
+    a run starts from the level its fitted spreads imply rather than a plain mean of months.
+    Returns the last month's filtered log level and its variance."""
+    logs = np.log(counts + 0.5)
+    level, variance = logs[0], noise_sd**2 + 1 / np.maximum(counts[0], 1)
+    for month in range(1, len(counts)):
+        variance = variance + drift_sd**2
+        gain = variance / (variance + noise_sd**2 + 1 / np.maximum(counts[month], 1))
+        level = level + gain * (logs[month] - level)
+        variance = (1 - gain) * variance
+    return level, variance
 
 
 @cache
