@@ -40,12 +40,14 @@ def backtest(
     runs = [s.state_homicides for s in run_many(specs, workers, dask=dask)]
     scores: dict[str, list[np.ndarray]] = {"model": []}
     points: dict[str, list[np.ndarray]] = {"model": []}
-    observed_all, members_all = [], []
+    observed_all, members_all, fair = [], [], []
     for i, (origin, start) in enumerate(zip(ORIGINS, starts, strict=True)):
         last = month_label(month_number(start) + HORIZON - 1)
         observed = record.matrix(start, last).to_numpy(float)
         members = np.moveaxis(np.array(runs[i * len(seeds) : (i + 1) * len(seeds)]), 0, -1)
         scores["model"].append(forecasters.crps(observed, members))
+        if len(seeds) > 1:  # the fair estimator divides by members − 1
+            fair.append(forecasters.crps(observed, members, "fair"))
         points["model"].append(np.median(members, axis=-1))
         for name in forecasters.REFERENCES:
             point, spread = forecasters.reference_forecast(record, name, origin, HORIZON)
@@ -70,6 +72,8 @@ def backtest(
         "backtest_coverage_50": forecasters.coverage(observed, members, 0.5),
         "backtest_coverage_90": forecasters.coverage(observed, members, 0.9),
     }
+    if fair:
+        result["backtest_crps_model_fair"] = float(np.concatenate(fair).mean())
     for i, origin in enumerate(ORIGINS):
         ratio = scores["model"][i].mean() / scores[best][i].mean()
         result[f"backtest_crps_ratio_best_{origin}"] = float(ratio)

@@ -358,14 +358,6 @@ def fit_deterrence(known: dict[str, float]) -> Fitted:
     )
 
 
-SEA_FITS = (
-    "sea.sweep_width_km",
-    "sea.semar_sweep_width_km",
-    "routes.land_seizure_share",
-    "routes.border_seizure_share",
-)
-
-
 def fit_state_backbone() -> list[Fitted]:
     """The statistical backbone's spread, straight from the record of 2015–2023 (closed form):
     for each state the mean squared change of log victims over k = 1..12 months, less the
@@ -463,32 +455,15 @@ def previous_all() -> list[Fitted]:
         return []
     with open(CALIBRATION_FILE, "rb") as f:
         table = tomllib.load(f)
-    names = [
-        f"{section}.{field}"
+    return [
+        Fitted(
+            f"{section}.{field}",
+            entry["value"],
+            entry.get("target", ""),
+            entry.get("achieved", ""),
+            entry.get("source", SOURCE),
+        )
         for section, fields in table.items()
         if section != "record"
-        for field in fields
+        for field, entry in fields.items()
     ]
-    return previous(names)
-
-
-def previous(names: list[str]) -> list[Fitted]:
-    """Entries of the current calibration file, kept while earlier fits are rewritten."""
-    import tomllib
-
-    with open(CALIBRATION_FILE, "rb") as f:
-        table = tomllib.load(f)
-    kept = []
-    for name in names:
-        section, _, field = name.partition(".")
-        entry = table[section][field]
-        kept.append(
-            Fitted(
-                name,
-                entry["value"],
-                entry.get("target", ""),
-                entry.get("achieved", ""),
-                entry.get("source", SOURCE),
-            )
-        )
-    return kept

@@ -57,8 +57,15 @@ def progress_bar():
 
 def with_posterior(assignments: dict[str, Any], posterior: bool) -> dict[str, Any]:
     """`--posterior`: the assignments with each run's violence parameters drawn from their
-    ensemble (`violence.posterior`)."""
-    return {**assignments, "violence.posterior": True} if posterior else assignments
+    ensemble (`violence.posterior`); refused beside a `--set` of one of those parameters."""
+    from mxstab.model.config import ConfigError, violence_ensemble
+
+    if not posterior:
+        return assignments
+    for name in violence_ensemble().dtype.names:
+        if name in assignments:
+            raise ConfigError(f"'{name}' is drawn per run by --posterior: set it without it")
+    return {**assignments, "violence.posterior": True}
 
 
 def resolution_option(value: float) -> float:
@@ -364,6 +371,15 @@ def validate(
             help="draw the violence mechanisms' fitted parameters per seed from their ensemble",
         ),
     ] = False,
+    unrecorded_share: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=0.5,
+            help="contested measurement: the share of homicides from 2024-01 the record does not "
+            "count (reclassified, disappeared); 0 = off, set it only from a cited estimate",
+        ),
+    ] = 0.0,
 ) -> None:
     """Score the model against the record it never saw: forecasts from January 2024 over the test
     window (to June 2025) against reference forecasters, named checks, the hindcast from 2019; the
@@ -380,10 +396,22 @@ def validate(
         seed_list = parse_seeds(seeds)
     with refused("'--start'", ValueError):
         hindcast_start = check_start(start)
+    if posterior and part.value == "us":
+        raise typer.BadParameter(
+            "the governments' part runs on the default config: use --posterior with another part",
+            param_hint="'--posterior'",
+        )
+    if unrecorded_share and part.value not in ("homicides", "all"):
+        raise typer.BadParameter(
+            "scales the homicides part only: use it with --part homicides or all",
+            param_hint="'--unrecorded-share'",
+        )
     command = " ".join(["mxstab", *sys.argv[1:]])
     started = time.perf_counter()
     config = Config().with_overrides(with_posterior({}, posterior))
-    files = run_validation(seed_list, part.value, hindcast_start, workers, out, command, config)
+    files = run_validation(
+        seed_list, part.value, hindcast_start, workers, out, command, config, unrecorded_share
+    )
     result = json.loads(files[0].read_text())
     table = Table(title=f"validation ({len(seed_list)} seeds)")
     table.add_column("figure")
@@ -646,11 +674,23 @@ def calibrate(
     from mxstab.experiments.calibrate import CALIBRATION_FILE
     from mxstab.experiments.calibrate import calibrate as run_calibration
     from mxstab.experiments.governments import fit_governments, write_posteriors
+    from mxstab.experiments.pool import check_dask
     from mxstab.experiments.run import parse_seeds
     from mxstab.experiments.violence_fit import fit_violence, write_violence_fit
 
     with refused("'--seeds'", ValueError):
         seed_list = parse_seeds(seeds)
+        if len(seed_list) < 2:
+            raise ValueError("the violence fit's fair CRPS needs 2 or more seeds")
+    if part == CalibrationPart.governments and (trials != 40 or seeds != "4" or dask):
+        raise typer.BadParameter(
+            "the governments' fit runs no models: --trials, --seeds and --dask are the violence "
+            "fit's",
+            param_hint="'--part'",
+        )
+    if dask is not None and part != CalibrationPart.governments:
+        with refused("'--dask'", OSError, ImportError):
+            check_dask(dask)
 
     def fit_violence_mechanisms(known: dict[str, float]) -> list:
         fitted, lines = write_violence_fit(fit_violence(trials, seed_list, workers, dask, known))
@@ -665,6 +705,10 @@ def calibrate(
         print(f"wrote {CALIBRATION_FILE}")
     if part == CalibrationPart.violence:
         fit_violence_mechanisms({})
+        print(
+            "note: leadership.splinter_rivalry was fitted on the previous violence values; "
+            "`mxstab calibrate` refits it after them"
+        )
     if part in (CalibrationPart.all, CalibrationPart.governments):
         for line in write_posteriors(fit_governments()):  # the fit runs the calibrated model
             print(line)

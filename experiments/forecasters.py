@@ -93,9 +93,13 @@ def reference_forecast(
 # --- scores -----------------------------------------------------------------------------------
 
 
-def crps(observed: np.ndarray, ensemble: np.ndarray) -> np.ndarray:
-    """CRPS of each observation against its ensemble (members on the last axis)."""
-    return np.asarray(scoringrules.crps_ensemble(observed, ensemble, m_axis=-1))
+def crps(observed: np.ndarray, ensemble: np.ndarray, estimator: str = "qd") -> np.ndarray:
+    """CRPS of each observation against its ensemble (members on the last axis); `"fair"`
+    estimates the score of the distribution the members are drawn from, without the penalty a
+    small ensemble pays for its spread (what a fit over few seeds must compare)."""
+    return np.asarray(
+        scoringrules.crps_ensemble(observed, ensemble, m_axis=-1, estimator=estimator)
+    )
 
 
 def mae(observed: np.ndarray, forecast: np.ndarray) -> float:

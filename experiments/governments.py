@@ -405,7 +405,11 @@ def mexico_given_record(tables: list[pd.DataFrame]) -> dict[str, float]:
     conceded = concession_months(first, last)
     draws = posterior("mx_agent")
     weights = {name: draws[name] for name in draws.dtype.names}
-    before = victims_record().monthly_level_before(TEST_START).sum()  # a run's starting level
+    violence = Config().violence
+    level, _ = victims_record().filtered_level_before(
+        TEST_START, violence.state_drift_sd, violence.state_noise_sd
+    )
+    before = level.sum()  # a run's starting level
     year = mx_policy.TREND_MONTHS
     p_yes = []
     for table in tables:

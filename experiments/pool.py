@@ -25,6 +25,15 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def check_dask(address: str) -> None:
+    """Connect to the Dask scheduler at `address` and leave: an unreachable one (OSError within
+    10 s) or a missing `distributed` (ImportError) is found before any compute."""
+    from distributed import Client
+
+    with Client(address, timeout=10):
+        pass
+
+
 def run_all(
     work: Callable[[Any], Any],
     items: list[Any],

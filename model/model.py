@@ -18,7 +18,7 @@ from mxstab.agents.naval_units import Navy
 from mxstab.agents.traffickers import Traffickers
 from mxstab.agents.us_government import USGovernment
 from mxstab.agents.vessels import Vessels
-from mxstab.model.config import Config, Violence, calibration, governments_fit, violence_ensemble
+from mxstab.model.config import Config, calibration, governments_fit, violence_ensemble
 from mxstab.model.observation import (
     NATIONAL_COLUMNS,
     national_figures,
@@ -60,20 +60,14 @@ QUIET = ("sinaloa_split", "leader_removal", "leader_arrest", "context", "mx_conc
 
 def with_ensemble_draw(config: Config, seed: int) -> Config:
     """With `violence.posterior`, `config` with the violence mechanisms' fitted parameters drawn
-    from their ensemble (one member, chosen by the seed's own stream); a parameter the config
-    moved from its default (the ensemble's median) is held."""
+    from their ensemble: one member, chosen by the seed's own stream (the CLI refuses
+    `--posterior` beside a `--set` of one of them)."""
     if not config.violence.posterior:
         return config
     ensemble = violence_ensemble()
     member = ensemble[stream(seed, "posterior").integers(ensemble.size)]
-    fields = Violence.model_fields
-    draw = {
-        name: float(member[name])
-        for name in ensemble.dtype.names
-        if name.startswith("violence.")
-        and getattr(config.violence, name[9:]) == fields[name[9:]].default
-    }
-    return config.with_overrides(draw)
+    fitted = [name for name in ensemble.dtype.names if name.startswith("violence.")]
+    return config.with_overrides({name: float(member[name]) for name in fitted})
 
 
 class MxStabModel(mesa.Model):

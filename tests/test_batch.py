@@ -56,3 +56,18 @@ def test_a_failing_run_returns_its_error_when_asked():
     assert summary.national is None and "start must be a month" in summary.error
     with pytest.raises(ValueError, match="start"):
         run_many([RunSpec(Config(), 0, 3, start="2030-01")])
+
+
+def test_run_all_on_a_dask_scheduler_keeps_the_order_and_refuses_an_unreachable_one():
+    from distributed import LocalCluster
+
+    from mxstab.experiments.pool import check_dask, run_all
+
+    items = [5, -3, 8, -1, 0, 7]
+    with LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+        seen = []
+        results = run_all(abs, items, 1, seen.append, dask=cluster.scheduler_address)
+    assert results == [abs(i) for i in items]
+    assert sorted(seen) == sorted(results)
+    with pytest.raises(OSError):
+        check_dask("tcp://127.0.0.1:1")

@@ -133,6 +133,7 @@ def test_run_writes_n_monthly_rows_a_manifest_and_maps(tmp_path):
         (["--set", "membership.nope=1"], "membership.nope"),
         (["--months", "0"], "--months"),
         (["--scenario", "war"], "baseline"),
+        (["--posterior", "--set", "violence.presence_share=0.5"], "violence.presence_share"),
     ],
 )
 def test_run_refuses_bad_options(tmp_path, args, named):
@@ -229,5 +230,36 @@ def test_compare_writes_a_row_and_a_section_per_scenario(tmp_path):
 )
 def test_compare_refuses_bad_options(tmp_path, args, named):
     done = run_mxstab("compare", "--out", str(tmp_path), *args)
+    assert done.returncode == 2
+    assert named in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--unrecorded-share", "0.1", "--part", "sea"], "--unrecorded-share"),
+        (["--unrecorded-share", "0.9"], "--unrecorded-share"),
+        (["--seeds", "x"], "--seeds"),
+        (["--posterior", "--part", "us"], "--posterior"),
+    ],
+)
+def test_validate_refuses_bad_options_before_running(tmp_path, args, named):
+    done = run_mxstab("validate", "--out", str(tmp_path / "v"), *args)
+    assert done.returncode == 2
+    assert named in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "v").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--part", "governments", "--trials", "5"], "--part"),
+        (["--part", "violence", "--seeds", "0-x"], "--seeds"),
+        (["--part", "violence", "--seeds", "1"], "--seeds"),
+        (["--part", "violence", "--dask", "tcp://127.0.0.1:1"], "--dask"),
+    ],
+)
+def test_calibrate_refuses_bad_options_before_fitting(args, named):
+    done = run_mxstab("calibrate", *args)
     assert done.returncode == 2
     assert named in done.stderr and "Traceback" not in done.stderr

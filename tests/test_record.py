@@ -49,7 +49,7 @@ def fitted_values(record: victims.VictimsRecord) -> dict[str, np.ndarray]:
     }
     for fitted in [*fit_state_backbone(), fit_leader_hazard({})]:  # read the record themselves
         values[fitted.name] = np.array(fitted.value)
-    values["violence_fit"] = fit_violence(2, [0], workers=1).trials.to_numpy()  # its backtests
+    values["violence_fit"] = fit_violence(2, [0, 1], workers=1).trials.to_numpy()
     for name in forecasters.REFERENCES:
         point, spread = forecasters.reference_forecast(record, name, victims.TRAIN_END, 18)
         values[name] = point

@@ -1,8 +1,9 @@
 """Arrests: the membership equation's η·m, with m the month's arrest pressure.
 
-m = investigation × (1 + gain × intelligence shared) × (1 − κ̄) / (1 − κ̄ at the start), κ̄ the
-member-weighted mean corruption of the cells the groups hold: 1 at the start, so the
-baseline makes the published 110 arrests a week, and corruption lowers arrests.
+m = effort × (1 + gain × intelligence shared) × (1 − κ̄) / (1 − κ̄ at the start), κ̄ the
+member-weighted mean corruption of the cells the groups hold, effort the scenario's
+investigation × the record's arrests against 2022–2023 (`world/enforcement.py`): at that level
+a run makes the published 110 arrests a week, and corruption lowers arrests.
 """
 
 from __future__ import annotations
