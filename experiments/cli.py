@@ -627,7 +627,9 @@ def bench(
 def params(
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON list")] = False,
 ) -> None:
-    """Every model parameter: dotted name, type, default, unit, allowed range, description."""
+    """Every model parameter: dotted name, type, default, unit, allowed range, description, and
+    its kind (published, calibrated, assumed, lever, setting) with an assumed one's plausible
+    range and why (in --json)."""
     from mxstab.model.config import field_table
 
     rows = field_table()
@@ -635,12 +637,11 @@ def params(
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     table = Table(title="Parameters (set with --set name=value)")
-    for column in ("name", "type", "default", "unit", "min", "max", "description"):
+    shown = ("name", "kind", "default", "unit", "min", "max", "low", "high", "description")
+    for column in shown:
         table.add_column(column)
     for row in rows:
-        table.add_row(
-            *(str(row[k]) for k in ("name", "type", "default", "unit", "min", "max", "description"))
-        )
+        table.add_row(*("" if row[k] is None else str(row[k]) for k in shown))
     Console(width=max(Console().width, 160)).print(table)
 
 

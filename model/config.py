@@ -69,9 +69,34 @@ def calibrated(name: str) -> float:
     return calibration()[section][field]["value"]
 
 
-def param(default: Any, lo: float | None, hi: float | None, unit: str, description: str) -> Any:
-    """A config field with its range (inclusive), unit and a one-line description."""
-    return Field(default, ge=lo, le=hi, description=description, json_schema_extra={"unit": unit})
+KINDS = ("published", "calibrated", "assumed", "lever", "setting")
+"""published: a value taken from a cited estimate; calibrated: fitted by `mxstab calibrate` (with
+its posterior or ensemble where one exists); assumed: set by judgement, with a plausible range
+and the reason for it; lever: a policy setting a scenario chooses; setting: how a run is made
+(integration steps, switches for experiments), not a claim about the world."""
+
+
+def param(
+    default: Any,
+    lo: float | None,
+    hi: float | None,
+    unit: str,
+    description: str,
+    *,
+    kind: str,
+    plausible: tuple[float, float] | None = None,
+    why: str = "",
+) -> Any:
+    """A config field with its allowed range (inclusive), unit, one-line description and kind;
+    an assumed number also has its `plausible` range (what robustness samples) and `why`."""
+    if kind not in KINDS:
+        raise ValueError(f"kind {kind!r} is not one of {KINDS}")
+    number = isinstance(default, int | float) and not isinstance(default, bool)
+    if kind == "assumed" and number and (plausible is None or not why):
+        raise ValueError(f"an assumed number needs a plausible range and why: {description}")
+    low, high = plausible if plausible is not None else (None, None)
+    extra = {"unit": unit, "kind": kind, "low": low, "high": high, "why": why}
+    return Field(default, ge=lo, le=hi, description=description, json_schema_extra=extra)
 
 
 class Section(BaseModel):
@@ -87,20 +112,40 @@ class Membership(Section):
         None,
         "",
         "local modulation of arrests by corruption (false: the published ODE)",
+        kind="setting",
     )
     members_2022: float = param(
-        175_000, 1_000, 1_000_000, "people", "members in 2022, the start of the published fit"
+        175_000,
+        1_000,
+        1_000_000,
+        "people",
+        "members in 2022, the start of the published fit",
+        kind="published",
     )
-    rho: float = param(2.527e-3, 0, 0.05, "1/week", "recruitment rate (published)")
-    eta: float = param(110, 0, 2_000, "arrests/week", "national arrests shared by size (published)")
-    theta: float = param(1.55e-8, 0, 1e-5, "1/(member·week)", "conflict deaths (published)")
-    omega: float = param(4e-8, 0, 1e-5, "1/(member·week)", "saturation (published)")
+    rho: float = param(
+        2.527e-3, 0, 0.05, "1/week", "recruitment rate (published)", kind="published"
+    )
+    eta: float = param(
+        110,
+        0,
+        2_000,
+        "arrests/week",
+        "national arrests shared by size (published)",
+        kind="published",
+    )
+    theta: float = param(
+        1.55e-8, 0, 1e-5, "1/(member·week)", "conflict deaths (published)", kind="published"
+    )
+    omega: float = param(
+        4e-8, 0, 1e-5, "1/(member·week)", "saturation (published)", kind="published"
+    )
     size_exponent: float = param(
         calibrated("membership.size_exponent"),
         0.2,
         8.0,
         "",
         "size ∝ rank^-a of the groups after the three published shares (calibrated)",
+        kind="calibrated",
     )
     local_rivalry_weight: float = param(
         calibrated("membership.local_rivalry_weight"),
@@ -108,6 +153,7 @@ class Membership(Section):
         100,
         "",
         "rivalry between local groups of one state, against a named rivalry's 1 (calibrated)",
+        kind="calibrated",
     )
     rivalry_scale: float = param(
         calibrated("membership.rivalry_scale"),
@@ -115,8 +161,11 @@ class Membership(Section):
         100,
         "",
         "scale of the sparse rivalry matrix K (calibrated: 92 deaths/week at 175k)",
+        kind="calibrated",
     )
-    substeps: int = param(13, 1, 130, "per month", "integration sub-steps per month (52/12 weeks)")
+    substeps: int = param(
+        13, 1, 130, "per month", "integration sub-steps per month (52/12 weeks)", kind="setting"
+    )
 
 
 class Territory(Section):
@@ -129,6 +178,12 @@ class Territory(Section):
         "share",
         "members of a named organisation in its home state; the rest spread over the other "
         "states reporting it (assumption: no published figure; vary it in sensitivity runs)",
+        kind="assumed",
+        plausible=(0.25, 0.75),
+        why=(
+            "no published figure: from a quarter to three quarters of a named group's members "
+            "at home"
+        ),
     )
 
 
@@ -142,6 +197,7 @@ class Leadership(Section):
         "",
         "rivalry between splinters of one parent, against a named rivalry's 1 (calibrated: "
         "homicides +25% to +100% where the group held ground, months 1–12 after a removal)",
+        kind="calibrated",
     )
 
 
@@ -155,6 +211,7 @@ class Violence(Section):
         "deaths per excess death",
         "new deaths induced next month among the neighbours by one excess death (Osorio 2015's "
         "form; calibrated on the training window's backtests, `calibrate --part violence`)",
+        kind="calibrated",
     )
     state_drift_sd: float = param(
         calibrated("violence.state_drift_sd"),
@@ -163,6 +220,7 @@ class Violence(Section):
         "log level/month",
         "each state's structural level moves as a random walk (a statistical backbone, calibrated "
         "on the record 2015–2023; 0: levels held)",
+        kind="calibrated",
     )
     state_noise_sd: float = param(
         calibrated("violence.state_noise_sd"),
@@ -170,6 +228,7 @@ class Violence(Section):
         1,
         "log level",
         "month-to-month noise of each state's level beyond Poisson (backbone, calibrated)",
+        kind="calibrated",
     )
     posterior: bool = param(
         False,
@@ -178,6 +237,7 @@ class Violence(Section):
         "",
         "draw this section's fitted mechanism parameters per run from their ensemble "
         "(violence_posterior.csv) instead of its medians: intervals then include them",
+        kind="setting",
     )
     presence_share: float = param(
         calibrated("violence.presence_share"),
@@ -186,14 +246,22 @@ class Violence(Section):
         "share",
         "share of a cell's background homicides that follows the members per cell of the group "
         "holding it (criminal presence; calibrated on the training window's backtests)",
+        kind="calibrated",
     )
     flow_elasticity: float = param(
         1.0,
-        0,
+        -1,
         20,
         "per unit flow share",
         "rise of a cell's background homicides per unit rise of its trafficking flow (the "
-        "busiest cell of 2024 = 1) over its 2024 level (assumption; Dell 2015 gives the sign)",
+        "busiest cell of 2024 = 1) over its 2024 level (assumption; negative: less flow, more "
+        "violence, as in shortages)",
+        kind="assumed",
+        plausible=(-1.0, 2.0),
+        why=(
+            "Dell (2015) gives a positive sign; Castillo, Mejía & Restrepo (2020, REStat) "
+            "found cocaine supply shortages raised violence in Mexico"
+        ),
     )
 
 
@@ -206,9 +274,25 @@ class Routes(Section):
         20,
         "× length",
         "extra cost of crossing a cell on a front between rivals (assumption, to calibrate)",
+        kind="assumed",
+        plausible=(0.5, 2.0),
+        why=(
+            "half to double the default: no estimate exists for the cost of crossing a "
+            "contested front"
+        ),
     )
     logit_scale_km: float = param(
-        200.0, 1, 5_000, "km", "cost difference that changes a crossing's odds by e (assumption)"
+        200.0,
+        1,
+        5_000,
+        "km",
+        "cost difference that changes a crossing's odds by e (assumption)",
+        kind="assumed",
+        plausible=(100.0, 400.0),
+        why=(
+            "half to double the default: no estimate exists for how sharply traffickers pick "
+            "the cheapest crossing"
+        ),
     )
     land_seizure_share: float = param(
         calibrated("routes.land_seizure_share"),
@@ -217,6 +301,7 @@ class Routes(Section):
         "share",
         "cocaine seized on land in Mexico on its way north (calibrated: the Army's seizures, "
         "12.1 t in 2020 and 7.7 t in 2022, SEDENA via Milenio)",
+        kind="calibrated",
     )
     border_seizure_share: float = param(
         calibrated("routes.border_seizure_share"),
@@ -225,6 +310,7 @@ class Routes(Section):
         "share",
         "cocaine seized at the US southwest border (calibrated: CBP, 11.1 t a year in fiscal "
         "2019–2023)",
+        kind="calibrated",
     )
 
 
@@ -239,6 +325,7 @@ class Fentanyl(Section):
         "labs/month",
         "labs raided by Mexican forces at investigation 1 (FGR: 282 clandestine labs seized in "
         "2019–2024, El Siglo de Torreón 2025-08-11); each destroys part of a cell's capacity",
+        kind="published",
     )
     precursor_seizure_share: float = param(
         0.2,
@@ -247,6 +334,9 @@ class Fentanyl(Section):
         "share",
         "imported precursors seized at Mexican ports at `mx.precursor_controls` = 1 (assumption: "
         "no rate is published; SEMAR seized 604 t of chemicals in 2023)",
+        kind="assumed",
+        plausible=(0.1, 0.4),
+        why="half to double the default: no seizure rate of precursors is published",
     )
     border_seizure_share: float = param(
         0.2,
@@ -255,6 +345,9 @@ class Fentanyl(Section):
         "share",
         "fentanyl crossing into the US that CBP seizes at `us.border_interdiction` = 1 "
         "(assumption: no rate is published; CBP seized 9.9 t in fiscal 2024)",
+        kind="assumed",
+        plausible=(0.1, 0.4),
+        why="half to double the default: no rate of CBP's fentanyl seizures is published",
     )
 
 
@@ -267,13 +360,39 @@ class Corruption(Section):
         1,
         "1/month",
         "growth at the busiest cell, full control, no governance (assumption)",
+        kind="assumed",
+        plausible=(0.025, 0.1),
+        why="half to double the default: no corruption data ships",
     )
-    diffusion: float = param(0.1, 0, 1, "1/month", "pull towards the neighbours' mean (assumption)")
+    diffusion: float = param(
+        0.1,
+        0,
+        1,
+        "1/month",
+        "pull towards the neighbours' mean (assumption)",
+        kind="assumed",
+        plausible=(0.05, 0.2),
+        why="half to double the default: no corruption data ships",
+    )
     decay: float = param(
-        0.05, 0, 1, "1/month", "fall per unit of anti-corruption effort (assumption)"
+        0.05,
+        0,
+        1,
+        "1/month",
+        "fall per unit of anti-corruption effort (assumption)",
+        kind="assumed",
+        plausible=(0.025, 0.1),
+        why="half to double the default: no corruption data ships",
     )
     governance: float = param(
-        0.5, 0, 1, "index", "municipal governance capacity, uniform (assumption: no index shipped)"
+        0.5,
+        0,
+        1,
+        "index",
+        "municipal governance capacity, uniform (assumption: no index shipped)",
+        kind="assumed",
+        plausible=(0.25, 0.75),
+        why="no municipal governance index ships: the middle half of the index",
     )
 
 
@@ -286,6 +405,9 @@ class Displacement(Section):
         0.1,
         "1/month",
         "largest share leaving a cell per month; half of it at the threshold (assumption)",
+        kind="assumed",
+        plausible=(0.0001, 0.0004),
+        why="half to double the default: the project ships no displacement records",
     )
     threshold_rate: float = param(
         100.0,
@@ -293,6 +415,9 @@ class Displacement(Section):
         1_000,
         "per 100k per year",
         "smoothed homicide rate where half the largest share leaves (assumption)",
+        kind="assumed",
+        plausible=(50.0, 200.0),
+        why="half to double the default: the project ships no displacement records",
     )
     width_rate: float = param(
         25.0,
@@ -300,12 +425,29 @@ class Displacement(Section):
         500,
         "per 100k per year",
         "spread of the logistic around the threshold (assumption)",
+        kind="assumed",
+        plausible=(12.5, 50.0),
+        why="half to double the default: the project ships no displacement records",
     )
     north_share: float = param(
-        0.2, 0, 1, "share", "of the displaced heading to US-border cells (assumption)"
+        0.2,
+        0,
+        1,
+        "share",
+        "of the displaced heading to US-border cells (assumption)",
+        kind="assumed",
+        plausible=(0.1, 0.4),
+        why="half to double the default: no record of where the displaced go ships",
     )
     smoothing: float = param(
-        0.3, 0.01, 1, "per month", "weight of the latest month in the smoothed rate (assumption)"
+        0.3,
+        0.01,
+        1,
+        "per month",
+        "weight of the latest month in the smoothed rate (assumption)",
+        kind="assumed",
+        plausible=(0.15, 0.6),
+        why="half to double the default: how fast people react to violence is not measured",
     )
 
 
@@ -321,6 +463,7 @@ class Sea(Section):
         "maritime cocaine shipments leaving South America toward the US each month: four to six "
         "dozen (Int. J. Drug Policy 2016, doi:10.1016/j.drugpo.2016.07.010); all bound for "
         "Mexican landings in the model",
+        kind="published",
     )
     pacific_share: float = param(
         0.72,
@@ -329,6 +472,7 @@ class Sea(Section):
         "share",
         "launches through the Eastern Pacific: more than 68% of documented cocaine movement "
         "(SOUTHCOM posture statement, March 2016), 80% (US Coast Guard, 2025); rest Caribbean",
+        kind="published",
     )
     vessel_load_tons: float = param(
         1.5,
@@ -337,14 +481,46 @@ class Sea(Section):
         "t",
         "cocaine per vessel (assumption: a go-fast carries a ton or more, a semi-submersible up "
         "to 10 t); with 60 launches a month, 1,080 t a year leave South America",
+        kind="assumed",
+        plausible=(1.0, 3.0),
+        why=(
+            "a go-fast carries a ton or more; semi-submersibles (up to 10 t) are a minority "
+            "of launches"
+        ),
     )
     vessel_speed_kmh: float = param(
-        50, 5, 120, "km/h", "go-fast transit speed, about 27 knots (assumption)"
+        50,
+        5,
+        120,
+        "km/h",
+        "go-fast transit speed, about 27 knots (assumption)",
+        kind="assumed",
+        plausible=(25.0, 75.0),
+        why=(
+            "a transit averages less than a go-fast's top speed of 40 knots or more "
+            "(refuelling, waiting): about 14–40 knots"
+        ),
     )
     crew_min: int = param(
-        2, 1, 20, "people", "smallest crew (assumption: 2–5, averaging the record's 3.5)"
+        2,
+        1,
+        20,
+        "people",
+        "smallest crew (assumption: 2–5, averaging the record's 3.5)",
+        kind="assumed",
+        plausible=(1.0, 3.0),
+        why="the record's 157 killed in 45 strikes average 3.5 a vessel",
     )
-    crew_max: int = param(5, 1, 20, "people", "largest crew (2–5 averages 3.5, as 157/45 did)")
+    crew_max: int = param(
+        5,
+        1,
+        20,
+        "people",
+        "largest crew (2–5 averages 3.5, as 157/45 did)",
+        kind="assumed",
+        plausible=(4.0, 6.0),
+        why="the record's 157 killed in 45 strikes average 3.5 a vessel",
+    )
     sweep_width_km: float = param(
         calibrated("sea.sweep_width_km"),
         0,
@@ -352,6 +528,7 @@ class Sea(Section):
         "km",
         "effective search width of a US unit with its aircraft (calibrated: US seizures at sea "
         "of 211 t a year, the Coast Guard's mean of fiscal 2016–2018)",
+        kind="calibrated",
     )
     semar_sweep_width_km: float = param(
         calibrated("sea.semar_sweep_width_km"),
@@ -360,10 +537,27 @@ class Sea(Section):
         "km",
         "effective search width of a SEMAR unit (calibrated: SEMAR's seizures of 104.5 t in "
         "2019–2023, 20.9 t a year)",
+        kind="calibrated",
     )
-    unit_speed_kmh: float = param(30, 1, 100, "km/h", "patrol speed, about 16 knots (assumption)")
+    unit_speed_kmh: float = param(
+        30,
+        1,
+        100,
+        "km/h",
+        "patrol speed, about 16 knots (assumption)",
+        kind="assumed",
+        plausible=(20.0, 40.0),
+        why="cutters and patrol ships cruise at about 12–20 knots (22–37 km/h)",
+    )
     risk_memory: float = param(
-        0.3, 0.01, 1, "per month", "weight of the latest month in traffickers' risk (assumption)"
+        0.3,
+        0.01,
+        1,
+        "per month",
+        "weight of the latest month in traffickers' risk (assumption)",
+        kind="assumed",
+        plausible=(0.15, 0.6),
+        why="half to double the default: how fast traffickers learn is not measured",
     )
     risk_aversion: float = param(
         30,
@@ -373,6 +567,12 @@ class Sea(Section):
         "log-odds shift of launches away from a basin per unit rise of its loss risk (set so "
         "that doubling the Caribbean's US units moves the Pacific share by at least 5 points, "
         "the balloon at sea of NarcoLogic and CCDB; no elasticity ships)",
+        kind="assumed",
+        plausible=(15.0, 60.0),
+        why=(
+            "set for a balloon at sea of 5 points or more; no elasticity is published: half "
+            "to double"
+        ),
     )
     deterrence: float = param(
         calibrated("sea.deterrence"),
@@ -380,9 +580,17 @@ class Sea(Section):
         1_000,
         "per unit risk",
         "fall of launches per unit of strike risk (calibrated: Eastern Pacific traffic −25%)",
+        kind="calibrated",
     )
     reship_share: float = param(
-        0.5, 0, 1, "share", "lost loads shipped again the next month (assumption)"
+        0.5,
+        0,
+        1,
+        "share",
+        "lost loads shipped again the next month (assumption)",
+        kind="assumed",
+        plausible=(0.25, 0.75),
+        why="no data on re-shipped loads: a quarter to three quarters of lost loads",
     )
 
     @model_validator(mode="after")
@@ -403,9 +611,25 @@ class Labour(Section):
         "US$/year",
         "a member's pay (assumption: the starting value of an unpublished script by "
         "Prieto-Curiel, the membership equation's first author)",
+        kind="assumed",
+        plausible=(6500.0, 26000.0),
+        why=(
+            "an unpublished script's starting value; no survey of members' pay ships: half to "
+            "double"
+        ),
     )
     legal_wage: float = param(
-        6_500, 100, 1e6, "US$/year", "legal income open to a recruit (assumption: half the above)"
+        6_500,
+        100,
+        1e6,
+        "US$/year",
+        "legal income open to a recruit (assumption: half the above)",
+        kind="assumed",
+        plausible=(3250.0, 9750.0),
+        why=(
+            "half to 1.5 times the default (the script set it at half the cartel pay): no "
+            "survey of recruits' legal income ships"
+        ),
     )
     transfer: float = param(
         832,
@@ -413,6 +637,12 @@ class Labour(Section):
         1e5,
         "US$/year",
         "social-program transfer in 2024 (assumption: the same script's starting value)",
+        kind="assumed",
+        plausible=(416.0, 1664.0),
+        why=(
+            "an unpublished script's starting value; no per-recruit transfer figure ships: "
+            "half to double"
+        ),
     )
     slope: float = param(
         5.0,
@@ -421,6 +651,12 @@ class Labour(Section):
         "per unit x",
         "b: response of recruitment to the wage gap (assumption: Dell, Feigenberg & Teshima "
         "2019 give the direction, not a value the project ships)",
+        kind="assumed",
+        plausible=(1.0, 10.0),
+        why=(
+            "Dell, Feigenberg & Teshima (2019) give the direction only: from a weak to a "
+            "steep response"
+        ),
     )
     tariff_job_loss: float = param(
         0.4,
@@ -429,9 +665,19 @@ class Labour(Section):
         "share of legal income per unit tariff",
         "legal income lost in export regions (US-border states) per unit of effective tariff "
         "(assumption)",
+        kind="assumed",
+        plausible=(0.2, 0.8),
+        why="half to double the default: no estimate exists",
     )
     sanction_pay_cut: float = param(
-        0.1, 0, 1, "share", "members' pay lost to financial sanctions (assumption)"
+        0.1,
+        0,
+        1,
+        "share",
+        "members' pay lost to financial sanctions (assumption)",
+        kind="assumed",
+        plausible=(0.05, 0.2),
+        why="half to double the default: no estimate exists",
     )
 
 
@@ -439,7 +685,14 @@ class Enforcement(Section):
     """Arrests, leader captures and the forces' clashes."""
 
     intel_arrest_gain: float = param(
-        0.5, 0, 10, "× at full sharing", "extra arrests with full US intelligence (assumption)"
+        0.5,
+        0,
+        10,
+        "× at full sharing",
+        "extra arrests with full US intelligence (assumption)",
+        kind="assumed",
+        plausible=(0.25, 1.0),
+        why="half to double the default: no estimate exists",
     )
     recorded_arrests: bool = param(
         True,
@@ -448,6 +701,7 @@ class Enforcement(Section):
         "",
         "arrests follow the record's monthly count against 2022–2023 (arrests_record.csv); "
         "false: held at that level, to measure what the recorded arrests do",
+        kind="setting",
     )
     leader_hazard: float = param(
         calibrated("enforcement.leader_hazard"),
@@ -456,9 +710,17 @@ class Enforcement(Section):
         "1/month",
         "h0: monthly hazard that a hunted leader is removed at the 2019–2023 effort, in every "
         "month of every run (calibrated: the record's removals in 2019–2023)",
+        kind="calibrated",
     )
     leak: float = param(
-        1.0, 0, 10, "per unit κ", "p_leak = leak × mean corruption where an operation acts"
+        1.0,
+        0,
+        10,
+        "per unit κ",
+        "p_leak = leak × mean corruption where an operation acts",
+        kind="assumed",
+        plausible=(0.5, 2.0),
+        why="half to double the default: no estimate exists",
     )
     target_members: float = param(
         2_000,
@@ -466,9 +728,19 @@ class Enforcement(Section):
         1e6,
         "members",
         "smallest named group whose leader is hunted: a high-value target (assumption)",
+        kind="assumed",
+        plausible=(1000.0, 4000.0),
+        why="half to double the default: no size defines a high-value target",
     )
     guard_cells: float = param(
-        0.02, 0, 1, "share", "share of cells, the most violent, where the National Guard deploys"
+        0.02,
+        0,
+        1,
+        "share",
+        "share of cells, the most violent, where the National Guard deploys",
+        kind="assumed",
+        plausible=(0.01, 0.04),
+        why="half to double the default: no estimate exists",
     )
     guard_clash: float = param(
         0.02,
@@ -476,6 +748,9 @@ class Enforcement(Section):
         1,
         "deaths/member/month",
         "clash deaths per member present, per unit of deployment above 2024 (assumption)",
+        kind="assumed",
+        plausible=(0.01, 0.04),
+        why="half to double the default: no estimate exists",
     )
     gun_lethality: float = param(
         0.3,
@@ -484,6 +759,9 @@ class Enforcement(Section):
         "share",
         "fall of conflict deaths when the southbound gun flow stops (assumption; direction from "
         "Dube, Dube & García-Ponce 2013)",
+        kind="assumed",
+        plausible=(0.15, 0.6),
+        why=("Dube, Dube & García-Ponce (2013) give the direction, not the size: half to double"),
     )
     flee_share: float = param(
         0.3,
@@ -492,6 +770,9 @@ class Enforcement(Section):
         "share",
         "vessels detected by US units near Mexico that flee into Mexican waters; SEMAR takes "
         "them with cooperation (assumption)",
+        kind="assumed",
+        plausible=(0.15, 0.6),
+        why="half to double the default: no estimate exists",
     )
 
 
@@ -504,24 +785,86 @@ class Force(Section):
             [0.0, self.lab_strike_personnel, self.raid_personnel, self.intervention_personnel]
         )
 
-    lab_strikes: float = param(4, 0, 100, "per month", "lab strikes at escalation ≥ 1")
+    lab_strikes: float = param(
+        4,
+        0,
+        100,
+        "per month",
+        "lab strikes at escalation ≥ 1",
+        kind="assumed",
+        plausible=(2.0, 8.0),
+        why="half to double the default: no estimate exists",
+    )
     lab_destroyed: float = param(
-        0.5, 0, 1, "share", "production capacity of a struck lab cell destroyed (assumption)"
+        0.5,
+        0,
+        1,
+        "share",
+        "production capacity of a struck lab cell destroyed (assumption)",
+        kind="assumed",
+        plausible=(0.25, 1.0),
+        why="half to double the default: no estimate exists",
     )
     lab_recovery: float = param(
-        0.1, 0, 1, "1/month", "capacity rebuilt, labs relocating (assumption)"
+        0.1,
+        0,
+        1,
+        "1/month",
+        "capacity rebuilt, labs relocating (assumption)",
+        kind="assumed",
+        plausible=(0.05, 0.2),
+        why="half to double the default: no estimate exists",
     )
-    raids: float = param(2, 0, 100, "per month", "special-operations raids at escalation ≥ 2")
+    raids: float = param(
+        2,
+        0,
+        100,
+        "per month",
+        "special-operations raids at escalation ≥ 2",
+        kind="assumed",
+        plausible=(1.0, 4.0),
+        why="half to double the default: no estimate exists",
+    )
     raid_capture: float = param(
-        0.1, 0, 1, "per raid", "chance a raid removes the targeted group's leader (assumption)"
+        0.1,
+        0,
+        1,
+        "per raid",
+        "chance a raid removes the targeted group's leader (assumption)",
+        kind="assumed",
+        plausible=(0.05, 0.2),
+        why="half to double the default: no estimate exists",
     )
     intervention_cells: float = param(
-        0.05, 0, 1, "share", "cells of the most violent ground held at escalation 3"
+        0.05,
+        0,
+        1,
+        "share",
+        "cells of the most violent ground held at escalation 3",
+        kind="assumed",
+        plausible=(0.025, 0.1),
+        why="half to double the default: no estimate exists",
     )
     members_killed: float = param(
-        5, 0, 1_000, "per operation", "members killed by a strike or raid (assumption)"
+        5,
+        0,
+        1_000,
+        "per operation",
+        "members killed by a strike or raid (assumption)",
+        kind="assumed",
+        plausible=(2.5, 10.0),
+        why="half to double the default: no estimate exists",
     )
-    collateral: float = param(0.3, 0, 10, "per member killed", "bystanders killed (assumption)")
+    collateral: float = param(
+        0.3,
+        0,
+        10,
+        "per member killed",
+        "bystanders killed (assumption)",
+        kind="assumed",
+        plausible=(0.15, 0.6),
+        why="half to double the default: no estimate exists",
+    )
     clash_rate: float = param(
         0.02,
         0,
@@ -529,21 +872,59 @@ class Force(Section):
         "deaths/member/month",
         "clash deaths per member in intervention cells (assumption; Espinosa & Rubin 2015 give "
         "the sign)",
+        kind="assumed",
+        plausible=(0.01, 0.04),
+        why="Espinosa & Rubin (2015) give the sign, not the size: half to double",
     )
     retaliation: float = param(
-        1.0, 0, 10, "deaths per member killed", "revenge killings next month (assumption)"
+        1.0,
+        0,
+        10,
+        "deaths per member killed",
+        "revenge killings next month (assumption)",
+        kind="assumed",
+        plausible=(0.5, 2.0),
+        why="half to double the default: no estimate exists",
     )
     sovereignty_cost: float = param(
-        0.02, 0, 1, "index/month", "fall of relations per month of unconsented force (assumption)"
+        0.02,
+        0,
+        1,
+        "index/month",
+        "fall of relations per month of unconsented force (assumption)",
+        kind="assumed",
+        plausible=(0.01, 0.04),
+        why="half to double the default: no estimate exists",
     )
     lab_strike_personnel: float = param(
-        100, 0, 100_000, "people", "US personnel on Mexican soil at escalation 1 (assumption)"
+        100,
+        0,
+        100_000,
+        "people",
+        "US personnel on Mexican soil at escalation 1 (assumption)",
+        kind="assumed",
+        plausible=(50.0, 200.0),
+        why="half to double the default: no estimate exists",
     )
     raid_personnel: float = param(
-        1_000, 0, 100_000, "people", "the same at escalation 2, special-operations raids"
+        1_000,
+        0,
+        100_000,
+        "people",
+        "the same at escalation 2, special-operations raids",
+        kind="assumed",
+        plausible=(500.0, 2000.0),
+        why="half to double the default: no estimate exists",
     )
     intervention_personnel: float = param(
-        20_000, 0, 500_000, "people", "the same at escalation 3, an intervention (assumption)"
+        20_000,
+        0,
+        500_000,
+        "people",
+        "the same at escalation 3, an intervention (assumption)",
+        kind="assumed",
+        plausible=(10000.0, 40000.0),
+        why="half to double the default: no estimate exists",
     )
     exposure_memory: float = param(
         0.9,
@@ -551,6 +932,9 @@ class Force(Section):
         0.99,
         "share kept/month",
         "corruption exposure persists: contacts made stay (assumption; docs/governments.md)",
+        kind="assumed",
+        plausible=(0.8, 0.97),
+        why="exposure's half-life from about 3 months to 2 years",
     )
     exposure_leak: float = param(
         0.2,
@@ -559,6 +943,9 @@ class Force(Section):
         "per unit exposure",
         "operations leak more as exposure grows: leak × corruption × (1 + this × exposure) "
         "(assumption; docs/governments.md)",
+        kind="assumed",
+        plausible=(0.1, 0.4),
+        why="half to double the default: no estimate exists",
     )
 
 
@@ -574,39 +961,81 @@ class USAgent(Section):
     fitted are drawn, one posterior draw per run, from `us_agent_posterior.csv`
     (`mxstab calibrate --part governments`); setting one holds it at that value."""
 
-    mandate: float | None = param(None, -20, 20, "utility", f"constant push. {FITTED}")
+    mandate: float | None = param(
+        None, -20, 20, "utility", f"constant push. {FITTED}", kind="calibrated"
+    )
     hardline_weight: float | None = param(
-        None, 0, 20, "utility", f"w_h: an administration that campaigned on force. {FITTED}"
+        None,
+        0,
+        20,
+        "utility",
+        f"w_h: an administration that campaigned on force. {FITTED}",
+        kind="calibrated",
     )
     overdose_weight: float | None = param(
-        None, 0, 20, "per 50,000 deaths", f"w_f: synthetic-opioid deaths, 12 months. {FITTED}"
+        None,
+        0,
+        20,
+        "per 50,000 deaths",
+        f"w_f: synthetic-opioid deaths, 12 months. {FITTED}",
+        kind="calibrated",
     )
     migration_weight: float | None = param(
-        None, 0, 20, "per 100,000/month", f"w_m: Border Patrol encounters. {FITTED}"
+        None,
+        0,
+        20,
+        "per 100,000/month",
+        f"w_m: Border Patrol encounters. {FITTED}",
+        kind="calibrated",
     )
     election_weight: float | None = param(
-        None, 0, 20, "utility", f"w_e: closeness of a federal election. {FITTED}"
+        None, 0, 20, "utility", f"w_e: closeness of a federal election. {FITTED}", kind="calibrated"
     )
     news_weight: float | None = param(
-        None, 0, 20, "per shock", f"w_s: news shocks, halving monthly. {FITTED}"
+        None, 0, 20, "per shock", f"w_s: news shocks, halving monthly. {FITTED}", kind="calibrated"
     )
     effort_weight: float | None = param(
-        None, 0, 20, "per unit effort", f"w_x: transfers per 100 a year + cooperation. {FITTED}"
+        None,
+        0,
+        20,
+        "per unit effort",
+        f"w_x: transfers per 100 a year + cooperation. {FITTED}",
+        kind="calibrated",
     )
     tariff_cost: float | None = param(
-        None, 0, 1000, "per unit squared", f"trade cost × (rate × tariffed share)². {FITTED}"
+        None,
+        0,
+        1000,
+        "per unit squared",
+        f"trade cost × (rate × tariffed share)². {FITTED}",
+        kind="calibrated",
     )
     maritime_cost: float | None = param(
-        None, 0, 100, "utility", f"cost of lethal strikes at sea. {FITTED}"
+        None, 0, 100, "utility", f"cost of lethal strikes at sea. {FITTED}", kind="calibrated"
     )
     force_cost: float | None = param(
-        None, 0, 100, "per level", f"cost of a level of force on Mexican soil. {FITTED}"
+        None,
+        0,
+        100,
+        "per level",
+        f"cost of a level of force on Mexican soil. {FITTED}",
+        kind="calibrated",
     )
     legal_cover: float | None = param(
-        None, 0, 1, "share", f"share of the cost of lethal force the designation removes. {FITTED}"
+        None,
+        0,
+        1,
+        "share",
+        f"share of the cost of lethal force the designation removes. {FITTED}",
+        kind="calibrated",
     )
     switch_cost: float | None = param(
-        None, 0, 100, "per move", f"hysteresis: the cost of moving a dial. {FITTED}"
+        None,
+        0,
+        100,
+        "per move",
+        f"hysteresis: the cost of moving a dial. {FITTED}",
+        kind="calibrated",
     )
     relations_cost: float = param(
         1.0,
@@ -614,6 +1043,9 @@ class USAgent(Section):
         50,
         "per level at relations 1",
         "land force costs more when relations are good (assumption: not identified in 2019–2023)",
+        kind="assumed",
+        plausible=(0.5, 2.0),
+        why="not identified in 2019–2023: half to double the default",
     )
     hardline_after_2029: float = param(
         0.5,
@@ -621,6 +1053,9 @@ class USAgent(Section):
         1,
         "share",
         "how hardline the administration from January 2029 is (unknown; assumption: even odds)",
+        kind="assumed",
+        plausible=(0.0, 1.0),
+        why="the administration from 2029 is unknown: from not hardline to hardline",
     )
     exposure_weight: float = param(
         1.0,
@@ -629,6 +1064,9 @@ class USAgent(Section):
         "utility per unit exposure",
         "cost of the corruption exposure a level's forces would settle at (assumption; "
         "docs/governments.md)",
+        kind="assumed",
+        plausible=(0.5, 2.0),
+        why="no analysis weighs exposure as a cost of intervening: half to double",
     )
 
 
@@ -636,15 +1074,27 @@ class MXAgent(Section):
     """The adaptive MexicanGovernment (`rules.mx_policy`): a monthly logit of conceding to US
     pressure. Weights as in `USAgent`, from `mx_agent_posterior.csv`."""
 
-    base: float | None = param(None, -20, 20, "logit", f"concession in a quiet month. {FITTED}")
+    base: float | None = param(
+        None, -20, 20, "logit", f"concession in a quiet month. {FITTED}", kind="calibrated"
+    )
     threat_weight: float | None = param(
-        None, -20, 20, "logit", f"a US threat this month or last. {FITTED}"
+        None, -20, 20, "logit", f"a US threat this month or last. {FITTED}", kind="calibrated"
     )
     sovereignty_weight: float | None = param(
-        None, 0, 20, "logit per level", f"US force on Mexican soil (2 if unconsented). {FITTED}"
+        None,
+        0,
+        20,
+        "logit per level",
+        f"US force on Mexican soil (2 if unconsented). {FITTED}",
+        kind="calibrated",
     )
     results_weight: float | None = param(
-        None, -20, 20, "logit per log ratio", f"homicides over a year before. {FITTED}"
+        None,
+        -20,
+        20,
+        "logit per log ratio",
+        f"homicides over a year before. {FITTED}",
+        kind="calibrated",
     )
     transfer_batch: int = param(
         28,
@@ -653,6 +1103,12 @@ class MXAgent(Section):
         "people",
         "figures a concession transfers: half the yearly extraditions of 2019–2023 (278 in five "
         "years, FGR via El Mañana 2023; assumption that a batch is half a year's)",
+        kind="assumed",
+        plausible=(18.0, 39.0),
+        why=(
+            "half a year's extraditions in 2019–2023 (37 to 78 a year); the 2025–26 transfers "
+            "were 29, 26 and 37"
+        ),
     )
 
 
@@ -668,7 +1124,13 @@ class Policy(Section):
         pattern=r"^(20[1-9]\d)-(0[1-9]|1[0-2])$",
         description="first calendar month of the scenario's policy, YYYY-MM (2026-04: after the "
         "last recorded event); a run that starts later has the policy from its first month",
-        json_schema_extra={"unit": "YYYY-MM"},
+        json_schema_extra={
+            "unit": "YYYY-MM",
+            "kind": "lever",
+            "low": None,
+            "high": None,
+            "why": "",
+        },
     )
 
 
@@ -676,19 +1138,38 @@ class Navy(Section):
     """Naval units on patrol, per force and basin."""
 
     coast_guard_pacific: int = param(
-        4, 0, 50, "units", "US Coast Guard cutters; 5 split 72/28 like the traffic (assumption)"
+        4,
+        0,
+        50,
+        "units",
+        "US Coast Guard cutters; 5 split 72/28 like the traffic (assumption)",
+        kind="lever",
     )
-    coast_guard_caribbean: int = param(1, 0, 50, "units", "US Coast Guard cutters (see Pacific)")
+    coast_guard_caribbean: int = param(
+        1, 0, 50, "units", "US Coast Guard cutters (see Pacific)", kind="lever"
+    )
     us_navy_pacific: int = param(
-        3, 0, 50, "units", "US Navy ships; 4 split 72/28 like the traffic (assumption)"
+        3,
+        0,
+        50,
+        "units",
+        "US Navy ships; 4 split 72/28 like the traffic (assumption)",
+        kind="lever",
     )
-    us_navy_caribbean: int = param(1, 0, 50, "units", "US Navy ships (see Pacific)")
+    us_navy_caribbean: int = param(1, 0, 50, "units", "US Navy ships (see Pacific)", kind="lever")
     semar_pacific: int = param(
-        3, 0, 50, "units", "Mexican Navy patrol ships; 4 split 72/28 like the traffic (assumption)"
+        3,
+        0,
+        50,
+        "units",
+        "Mexican Navy patrol ships; 4 split 72/28 like the traffic (assumption)",
+        kind="lever",
     )
-    semar_caribbean: int = param(1, 0, 50, "units", "Mexican Navy patrol ships (see Pacific)")
+    semar_caribbean: int = param(
+        1, 0, 50, "units", "Mexican Navy patrol ships (see Pacific)", kind="lever"
+    )
     days_on_station: float = param(
-        20, 0, 30, "days/month", "a unit's days on patrol each month (assumption)"
+        20, 0, 30, "days/month", "a unit's days on patrol each month (assumption)", kind="lever"
     )
     resupply_days: float = param(
         5,
@@ -697,6 +1178,7 @@ class Navy(Section):
         "days/month",
         "extra days on station for US units resupplied in Mexican ports, at full cooperation "
         "(assumption)",
+        kind="lever",
     )
 
 
@@ -704,21 +1186,33 @@ class US(Section):
     """The US dials and instruments; `adaptive` lets the USGovernment agent set the dials."""
 
     adaptive: bool = param(
-        False, None, None, "", "the US agent sets the three dials each month (else fixed)"
+        False,
+        None,
+        None,
+        "",
+        "the US agent sets the three dials each month (else fixed)",
+        kind="lever",
     )
     tariff_rate: float = param(
-        0.0, 0, 1, "share", "tariff on Mexican imports (record: struck down)"
+        0.0, 0, 1, "share", "tariff on Mexican imports (record: struck down)", kind="lever"
     )
     usmca_exempt_share: float = param(
-        0.5, 0, 1, "share", "imports exempt as USMCA-compliant (record: about half)"
+        0.5, 0, 1, "share", "imports exempt as USMCA-compliant (record: about half)", kind="lever"
     )
     maritime_posture: int = param(
-        2, 0, 2, "level", "0 none, 1 interdiction, 2 lethal strikes (record: strikes)"
+        2, 0, 2, "level", "0 none, 1 interdiction, 2 lethal strikes (record: strikes)", kind="lever"
     )
     escalation_level: int = param(
-        0, 0, 3, "level", "land force: 0 none, 1 lab strikes, 2 raids, 3 large-scale intervention"
+        0,
+        0,
+        3,
+        "level",
+        "land force: 0 none, 1 lab strikes, 2 raids, 3 large-scale intervention",
+        kind="lever",
     )
-    designation: bool = param(True, None, None, "", "cartels designated terrorist organisations")
+    designation: bool = param(
+        True, None, None, "", "cartels designated terrorist organisations", kind="lever"
+    )
     financial_sanctions: bool = param(
         False,
         None,
@@ -726,15 +1220,31 @@ class US(Section):
         "",
         "the designation's money channel (off by default: the FinCEN orders of June 2025 are "
         "not among the dated events the record replays)",
+        kind="lever",
     )
     intel_sharing: float = param(
-        0.0, 0, 1, "share", "intelligence shared with Mexico (0 the 2024 level, 1 full)"
+        0.0,
+        0,
+        1,
+        "share",
+        "intelligence shared with Mexico (0 the 2024 level, 1 full)",
+        kind="lever",
     )
     gun_interdiction: float = param(
-        0.0, 0, 1, "share", "southbound gun flow stopped (Dube, Dube & García-Ponce 2013)"
+        0.0,
+        0,
+        1,
+        "share",
+        "southbound gun flow stopped (Dube, Dube & García-Ponce 2013)",
+        kind="lever",
     )
     border_interdiction: float = param(
-        1.0, 0, 10, "× 2024", "CBP's effort against fentanyl at the border (1 = the 2024 effort)"
+        1.0,
+        0,
+        10,
+        "× 2024",
+        "CBP's effort against fentanyl at the border (1 = the 2024 effort)",
+        kind="lever",
     )
 
 
@@ -742,16 +1252,26 @@ class MX(Section):
     """Mexico's effort, cooperation and consent."""
 
     investigation: float = param(
-        1.0, 0, 10, "× 2024", "intelligence and investigation: arrests and leader captures"
+        1.0,
+        0,
+        10,
+        "× 2024",
+        "intelligence and investigation: arrests and leader captures",
+        kind="lever",
     )
     social_programs: float = param(
-        1.0, 0, 20, "× 2024", "transfers to young people in cartel areas (lower recruitment)"
+        1.0,
+        0,
+        20,
+        "× 2024",
+        "transfers to young people in cartel areas (lower recruitment)",
+        kind="lever",
     )
     national_guard: float = param(
-        1.0, 0, 10, "× 2024", "National Guard deployed where violence is highest"
+        1.0, 0, 10, "× 2024", "National Guard deployed where violence is highest", kind="lever"
     )
     anticorruption: float = param(
-        1.0, 0, 10, "× 2024", "anti-corruption effort (1 = the 2024 level)"
+        1.0, 0, 10, "× 2024", "anti-corruption effort (1 = the 2024 level)", kind="lever"
     )
     kingpin_targeting: float = param(
         0.0,
@@ -759,6 +1279,7 @@ class MX(Section):
         1,
         "1/month",
         "extra monthly hazard that a named group's leader is captured or killed",
+        kind="lever",
     )
     cooperation: float = param(
         0.5,
@@ -767,18 +1288,34 @@ class MX(Section):
         "share",
         "share of US requests granted: SEMAR intercepts, resupply in Mexican ports (assumption: "
         "half, as in 2025)",
+        kind="lever",
     )
     precursor_controls: float = param(
-        1.0, 0, 10, "× 2024", "controls on imported precursors at Mexico's ports (1 = 2024's)"
+        1.0,
+        0,
+        10,
+        "× 2024",
+        "controls on imported precursors at Mexico's ports (1 = 2024's)",
+        kind="lever",
     )
     crackdown_state: int = param(
-        0, 0, 32, "INEGI code", "state whose roads are under a crackdown (0: none)"
+        0, 0, 32, "INEGI code", "state whose roads are under a crackdown (0: none)", kind="lever"
     )
     crackdown_cost: float = param(
-        3.0, 0, 50, "× length", "extra route cost of crossing a cell under the crackdown"
+        3.0,
+        0,
+        50,
+        "× length",
+        "extra route cost of crossing a cell under the crackdown",
+        kind="lever",
     )
     transfers_per_year: int = param(
-        0, 0, 500, "people/year", "prisoner transfers to the US, in two batches a year"
+        0,
+        0,
+        500,
+        "people/year",
+        "prisoner transfers to the US, in two batches a year",
+        kind="lever",
     )
     adaptive: bool = param(
         False,
@@ -786,13 +1323,14 @@ class MX(Section):
         None,
         "",
         "the Mexican agent concedes to US pressure month by month (replaces transfers_per_year)",
+        kind="lever",
     )
     consent: str = Field(
         "by_relations",
         pattern="^(always|never|by_relations)$",
         description="consent to US operations on Mexican soil: always, never, or when relations "
         "are at least 0.5",
-        json_schema_extra={"unit": ""},
+        json_schema_extra={"unit": "", "kind": "lever", "low": None, "high": None, "why": ""},
     )
 
 
@@ -801,10 +1339,24 @@ class Relations(Section):
     action, rises with cooperation and transfers; relaxes back toward its start)."""
 
     start: float = param(
-        0.6, 0, 1, "index", "relations in January 2024, cooperative but strained (assumption)"
+        0.6,
+        0,
+        1,
+        "index",
+        "relations in January 2024, cooperative but strained (assumption)",
+        kind="assumed",
+        plausible=(0.4, 0.8),
+        why="no index of US–Mexico relations ships: 'cooperative but strained'",
     )
     recovery: float = param(
-        0.05, 0, 1, "1/month", "pull back toward the start when nothing happens (assumption)"
+        0.05,
+        0,
+        1,
+        "1/month",
+        "pull back toward the start when nothing happens (assumption)",
+        kind="assumed",
+        plausible=(0.025, 0.1),
+        why="half to double the default: no estimate exists",
     )
     tariff_cost: float = param(
         0.1,
@@ -812,9 +1364,19 @@ class Relations(Section):
         10,
         "index/month per unit tariff",
         "monthly fall per unit of effective tariff (rate × tariffed share) (assumption)",
+        kind="assumed",
+        plausible=(0.05, 0.2),
+        why="half to double the default: no estimate exists",
     )
     transfer_gain: float = param(
-        0.001, 0, 0.1, "index per person", "rise per figure transferred to the US (assumption)"
+        0.001,
+        0,
+        0.1,
+        "index per person",
+        "rise per figure transferred to the US (assumption)",
+        kind="assumed",
+        plausible=(0.0005, 0.002),
+        why="half to double the default: no estimate exists",
     )
 
 
@@ -872,12 +1434,14 @@ class ConfigError(ValueError):
 
 
 def field_table() -> list[dict[str, Any]]:
-    """One row per field: dotted name, type, default, unit, min, max, description."""
+    """One row per field: dotted name, type, default, unit, min, max, description, and its kind
+    with, for an assumed number, the plausible low and high and why."""
     rows = []
     for section_name, section_field in Config.model_fields.items():
         section = section_field.annotation
         for name, field in section.model_fields.items():
             bounds = {type(m).__name__: m for m in field.metadata}
+            extra = field.json_schema_extra or {}
             rows.append(
                 {
                     "name": f"{section_name}.{name}",
@@ -887,6 +1451,7 @@ def field_table() -> list[dict[str, Any]]:
                     "min": bounds["Ge"].ge if "Ge" in bounds else None,
                     "max": bounds["Le"].le if "Le" in bounds else None,
                     "description": field.description,
+                    **{k: extra.get(k) for k in ("kind", "low", "high", "why")},
                 }
             )
     return rows

@@ -182,6 +182,7 @@ def test_params_json_lists_every_field():
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert {"name", "type", "default", "unit", "min", "max", "description"} <= set(rows[0])
+    assert {"kind", "low", "high", "why"} <= set(rows[0])
     names = {row["name"] for row in rows}
     assert {"membership.spatial", "leadership.splinter_rivalry", "territory.home_share"} <= names
 

@@ -53,3 +53,30 @@ def test_field_table_lists_every_field():
         elif row["type"] in {"float", "int"}:
             assert row["min"] is not None and row["max"] is not None, row["name"]
             assert row["min"] <= row["default"] <= row["max"], row["name"]
+
+
+def test_every_parameter_is_classed_and_every_assumed_number_has_its_range():
+    """`kind` on every field; an assumed number's plausible range holds its default inside the
+    allowed range, with a reason; a calibrated default is in calibration.toml or drawn from a
+    posterior; a lever belongs to a section a scenario sets."""
+    import tomllib
+
+    from mxstab.model.config import CALIBRATION_FILE, KINDS, LEVERS, field_table
+
+    with open(CALIBRATION_FILE, "rb") as f:
+        fitted = {f"{s}.{k}" for s, fields in tomllib.load(f).items() for k in fields}
+    rows = field_table()
+    assert {row["kind"] for row in rows} <= set(KINDS)
+    for row in rows:
+        name, default = row["name"], row["default"]
+        number = isinstance(default, int | float) and not isinstance(default, bool)
+        if row["kind"] == "assumed" and number:
+            low, high = row["low"], row["high"]
+            assert low <= default <= high and row["why"], name
+            assert row["min"] is None or row["min"] <= low, name
+            assert row["max"] is None or high <= row["max"], name
+        if row["kind"] == "calibrated":
+            assert name in fitted or default is None, name
+        if row["kind"] == "lever":
+            assert name.split(".")[0] in (*LEVERS, "policy"), name
+    assert next(r for r in rows if r["name"] == "violence.flow_elasticity")["low"] == -1.0

@@ -4,11 +4,12 @@ once; and the violence people perceive, a smoothed rate.
 The background is the state's level × the statistical backbone × criminal presence (the part
 of it organised crime makes follows the local members per cell).
 
-Background: each state's 2023 monthly count less the conflict deaths its fronts make at the start,
+Background: each state's level at the start less the conflict deaths its fronts make then,
 spread over its cells by population; it moves with the trafficking flow through the cell,
-× (1 + e·(F − F₂₀₂₄)), e = `violence.flow_elasticity` (Dell 2015 gives the sign). Background,
-induced and clash deaths are drawn as Poisson counts by inversion of one uniform per cell from
-their mechanism's stream, so a changed mean in one cell leaves every other cell's draw as it was.
+× (1 + e·(F − F₂₀₂₄)), e = `violence.flow_elasticity` (assumed; its sign is contested).
+Background, induced and clash deaths are drawn as Poisson counts by inversion of one uniform per
+cell from their mechanism's stream, so a changed mean in one cell leaves every other cell's draw
+as it was.
 """
 
 from __future__ import annotations
