@@ -558,6 +558,64 @@ def reproduce(
     print(f"wrote {len(files)} files in {out}; manifest: {files[-1]}")
 
 
+@app.command()
+def robustness(
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for the runs and the tables")],
+    scenarios: Annotated[
+        str, typer.Option(help="comma-separated scenarios (default: all; the baseline always runs)")
+    ] = "",
+    samples: Annotated[
+        int, typer.Option(min=2, max=100_000, help="Latin hypercube points over the assumptions")
+    ] = 200,
+    seeds: Annotated[str, typer.Option(help="seeds per point: a count N or a range A-B")] = "2",
+    months: Annotated[int, typer.Option(min=1, max=600, help="months from January 2024")] = 87,
+    workers: Annotated[int, typer.Option(min=1, max=1024, help="processes")] = 2,
+    dask: Annotated[
+        str | None, typer.Option(help="a Dask scheduler address, or 'local' for a local cluster")
+    ] = None,
+    design_seed: Annotated[int, typer.Option(min=0, help="the hypercube's seed")] = 0,
+) -> None:
+    """Which conclusions survive what we do not know: every scenario against the baseline over a
+    Latin hypercube of the assumed parameters' plausible ranges × seeds (each drawing the
+    calibrated parameters from their posteriors); writes robustness.csv (effect median, 90%
+    range and share_sign per scenario and outcome), drivers.csv, effects.csv and design.csv.
+    Resumable: a rerun skips finished runs."""
+    import time
+
+    from mxstab.experiments.robustness import robustness as run_robustness
+    from mxstab.experiments.run import parse_seeds
+    from mxstab.model.config import ConfigError
+    from mxstab.model.scenarios import load_scenario, scenario_names
+
+    names = [n.strip() for n in scenarios.split(",") if n.strip()] or scenario_names()
+    with refused("'--scenarios'", ConfigError):
+        for name in names:
+            load_scenario(name)
+    with refused("'--seeds'", ValueError):
+        seed_list = parse_seeds(seeds)
+    if dask is not None and dask != "local":
+        from mxstab.experiments.pool import check_dask
+
+        with refused("'--dask'", OSError, ImportError):
+            check_dask(dask)
+    started = time.perf_counter()
+    with progress_bar() as progress:
+        task = progress.add_task("robustness runs", total=None)
+        files = run_robustness(
+            names,
+            samples,
+            seed_list,
+            months,
+            out,
+            workers,
+            seeds,
+            dask,
+            design_seed=design_seed,
+            on_done=lambda _: progress.advance(task),
+        )
+    print(f"wrote {', '.join(str(f) for f in files)} in {time.perf_counter() - started:.0f} s")
+
+
 @app.command("sweep-status")
 def sweep_status(folder: Annotated[Path, typer.Argument(help="a sweep folder")]) -> None:
     """Say which runs of a sweep are done, failed or missing."""
