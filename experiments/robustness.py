@@ -8,7 +8,8 @@ effect is a paired difference. Runs go through the sweep's executors (process po
 SLURM; one Parquet file a run, resumable). The summary gives, per scenario and outcome, the
 effect's median and 90% range over the sampled space and `share_sign`, the share of sampled
 points whose effect has the median's sign; `drivers.csv` scores which assumptions drive each
-effect (extra-trees feature scoring, `ema_workbench`).
+effect (extra-trees feature scoring, `ema_workbench`); with the adaptive scenario,
+`prim_boxes.csv` gives PRIM's boxes of assumptions under which the adaptive US escalates.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from mxstab.experiments import sweep as sweeps
 from mxstab.experiments.sensitivity import last_year
-from mxstab.model.config import field_table
+from mxstab.model.config import Config, field_table
 from mxstab.model.io import write_atomic
+from mxstab.model.world.calendar import DEFAULT_START, months_between
 
 BASELINE = "baseline"
 OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
@@ -166,6 +169,101 @@ def drivers(deltas: pd.DataFrame, points_table: pd.DataFrame, top: int = 5) -> p
     return pd.DataFrame(rows)
 
 
+ADAPTIVE = "adaptive"
+PRIM_LEVELS = (1, 2)
+
+
+def prim_boxes(table: pd.DataFrame, points_table: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """prim_boxes.csv: for escalation ≥ 1 and ≥ 2 in the adaptive scenario's runs (one case per
+    sample and seed), PRIM's box (`ema_workbench`) with the highest density among those
+    covering at least half the cases, or a row saying none exists; each restricted assumption
+    with its bounds, the box's coverage, density and mass, and the horizon in months."""
+    from ema_workbench.analysis import prim
+
+    runs = table[table["scenario"] == ADAPTIVE].merge(
+        points_table.reset_index(names="sample"), on="sample"
+    )
+    x = runs[list(points_table.columns)].reset_index(drop=True)
+    rows = []
+    for level in PRIM_LEVELS:
+        y = (runs["escalation_level"] >= level).to_numpy()
+        base = {"escalation_at_least": level, "horizon_months": horizon, "cases": int(y.sum())}
+        if y.sum() == 0 or y.all():
+            rows.append(base | {"box": "none: every case or none reaches the level"})
+            continue
+        box = prim.Prim(x, y).find_box()
+        trajectory = box.peeling_trajectory
+        good = trajectory[(trajectory["coverage"] >= 0.5) & (trajectory["density"] >= 0.5)]
+        if good.empty:
+            rows.append(base | {"box": "none with coverage ≥ 0.5 and density ≥ 0.5"})
+            continue
+        best = good.sort_values(["density", "coverage"]).iloc[-1]
+        limits = box.box_lims[int(best["id"])]
+        start = {name: x[name].min() for name in x.columns}
+        end = {name: x[name].max() for name in x.columns}
+        for name in x.columns:
+            low, high = float(limits[name].iloc[0]), float(limits[name].iloc[1])
+            if low > start[name] or high < end[name]:
+                rows.append(
+                    base
+                    | {
+                        "box": f"box {int(best['id'])}",
+                        "coverage": float(best["coverage"]),
+                        "density": float(best["density"]),
+                        "mass": float(best["mass"]),
+                        "assumption": name,
+                        "low": low,
+                        "high": high,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def effects_figure(deltas: pd.DataFrame) -> Figure:
+    """Each outcome's paired effect per scenario across the sampled space (box: quartiles,
+    whiskers: 5%–95%)."""
+    figure = Figure(figsize=(12, 7))
+    names = list(dict.fromkeys(deltas["scenario"]))
+    for index, outcome in enumerate(OUTCOMES, start=1):
+        ax = figure.add_subplot(2, 4, index)
+        values = [deltas.loc[deltas["scenario"] == name, outcome].to_numpy() for name in names]
+        ax.boxplot(values, vert=False, whis=(5, 95), showfliers=False)
+        ax.set_yticks(range(1, len(names) + 1), names if index in (1, 5) else [""] * len(names))
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.set_title(f"Δ {outcome}", fontsize=9)
+        ax.tick_params(labelsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def escalation_figure(
+    table: pd.DataFrame, points_table: pd.DataFrame, driving: pd.DataFrame
+) -> Figure | None:
+    """P(escalation ≥ 1) of the adaptive US over its two most influential assumptions (quartile
+    bins of each), or None when the drivers name fewer than two."""
+    ranked = driving[(driving["scenario"] == ADAPTIVE) & (driving["outcome"] == "escalation_level")]
+    if len(ranked) < 2:
+        return None
+    first, second = ranked.sort_values("rank")["assumption"].iloc[:2]
+    runs = table[table["scenario"] == ADAPTIVE].merge(
+        points_table.reset_index(names="sample"), on="sample"
+    )
+    bins = {name: pd.qcut(runs[name], 4, duplicates="drop") for name in (first, second)}
+    share = (runs["escalation_level"] >= 1).groupby([bins[first], bins[second]], observed=False)
+    grid = share.mean().unstack()
+    figure = Figure(figsize=(6, 4.5))
+    ax = figure.add_subplot()
+    image = ax.imshow(grid.to_numpy(float), origin="lower", cmap="viridis", vmin=0, vmax=1)
+    ax.set_yticks(range(len(grid.index)), [str(i) for i in grid.index], fontsize=7)
+    ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns], fontsize=7)
+    ax.set_ylabel(first, fontsize=8)
+    ax.set_xlabel(second, fontsize=8)
+    ax.set_title("P(escalation ≥ 1), adaptive US, by quartile of its two drivers", fontsize=9)
+    figure.colorbar(image, ax=ax)
+    figure.tight_layout()
+    return figure
+
+
 def robustness(
     scenarios: list[str],
     samples: int,
@@ -189,12 +287,22 @@ def robustness(
     if missing:
         raise RuntimeError(f"{missing} runs failed (see {out}/runs/*.error.json); rerun to retry")
     deltas = effects(table)
+    policy_month = months_between(DEFAULT_START, Config().policy.start)
     files = {
         "design.csv": points_table.reset_index(names="sample"),
         "robustness.csv": summary(deltas),
         "drivers.csv": drivers(deltas, points_table),
         "effects.csv": deltas,
     }
+    if ADAPTIVE in scenarios:
+        horizon = min(60, months - policy_month)
+        files["prim_boxes.csv"] = prim_boxes(table, points_table, horizon)
     for name, frame in files.items():
         write_atomic(out / name, lambda p, f=frame: f.to_csv(p, index=False))
-    return [out / name for name in files]
+    figures = {"effects.png": effects_figure(deltas)}
+    if ADAPTIVE in scenarios:
+        figures["escalation.png"] = escalation_figure(table, points_table, files["drivers.csv"])
+    for name, figure in figures.items():
+        if figure is not None:
+            write_atomic(out / name, lambda p, f=figure: f.savefig(p, format="png", dpi=110))
+    return [out / name for name in [*files, *figures] if (out / name).exists()]

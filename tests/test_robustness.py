@@ -66,6 +66,46 @@ def test_the_command_pairs_each_scenario_with_the_baseline(tmp_path):
     effects = pd.read_csv(tmp_path / "effects.csv")
     assert (effects["escalation_level"] > 0).all()  # special operations escalate, paired
     assert len(list((tmp_path / "runs").glob("*.parquet"))) == 4  # 2 points × 2 scenarios
+    assert (tmp_path / "effects.png").stat().st_size > 0
     again = run_mxstab("robustness", *args, "--months", "30", "--out", str(tmp_path))
     assert again.returncode == 0, again.stderr
     pd.testing.assert_frame_equal(table, pd.read_csv(tmp_path / "robustness.csv"))
+
+
+def test_prim_finds_the_box_of_a_toy_escalation_and_says_when_there_is_none():
+    """Escalation ≥ 1 where a > 0.6 and b < 0.5 (about 20% of cases): PRIM's box restricts a
+    and b around those bounds with coverage and density ≥ 0.5; no case reaches 2: 'none'."""
+    rng = np.random.default_rng(0)
+    design = pd.DataFrame(rng.random((400, 3)), columns=["a", "b", "c"])
+    level = ((design["a"] > 0.6) & (design["b"] < 0.5)).astype(int)
+    table = pd.DataFrame(
+        {"sample": np.arange(400), "seed": 0, "scenario": "adaptive", "escalation_level": level}
+    )
+    boxes = robustness.prim_boxes(table, design, horizon=60)
+    first = boxes[boxes["escalation_at_least"] == 1].set_index("assumption")
+    assert set(first.index) <= {"a", "b", "c"} and {"a", "b"} <= set(first.index)
+    assert abs(first.loc["a", "low"] - 0.6) < 0.05 and abs(first.loc["b", "high"] - 0.5) < 0.05
+    assert (first["coverage"] >= 0.5).all() and (first["density"] >= 0.5).all()
+    second = boxes[boxes["escalation_at_least"] == 2]
+    assert len(second) == 1 and second["box"].iloc[0].startswith("none")
+
+
+def test_the_escalation_figure_bins_the_two_drivers():
+    rng = np.random.default_rng(0)
+    design = pd.DataFrame(rng.random((400, 3)), columns=["a", "b", "c"])
+    level = ((design["a"] > 0.6) & (design["b"] < 0.5)).astype(int)
+    table = pd.DataFrame(
+        {"sample": np.arange(400), "seed": 0, "scenario": "adaptive", "escalation_level": level}
+    )
+    driving = pd.DataFrame(
+        {
+            "scenario": "adaptive",
+            "outcome": "escalation_level",
+            "rank": [1, 2],
+            "assumption": ["a", "b"],
+            "score": [0.5, 0.4],
+        }
+    )
+    grid = robustness.escalation_figure(table, design, driving).axes[0].images[0].get_array()
+    assert grid[3, 0] > 0.9 and grid[0, 3] == 0  # top quartile of a, bottom of b: escalates
+    assert robustness.escalation_figure(table, design, driving.iloc[:1]) is None
