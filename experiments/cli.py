@@ -75,6 +75,13 @@ def resolution_option(value: float) -> float:
         raise typer.BadParameter(str(error)) from None
 
 
+Posterior = Annotated[
+    bool,
+    typer.Option(
+        "--posterior",
+        help="draw the violence mechanisms' fitted parameters per seed from their ensemble",
+    ),
+]
 Resolution = Annotated[
     float,
     typer.Option(
@@ -166,13 +173,7 @@ def run(
     overrides: Annotated[
         list[str] | None, typer.Option("--set", help="override a parameter: name=value")
     ] = None,
-    posterior: Annotated[
-        bool,
-        typer.Option(
-            "--posterior",
-            help="draw the violence mechanisms' fitted parameters per seed from their ensemble",
-        ),
-    ] = False,
+    posterior: Posterior = False,
 ) -> None:
     """Run one scenario and write national.parquet, states.parquet, events.parquet,
     manifest.json and maps."""
@@ -232,13 +233,7 @@ def compare(
     overrides: Annotated[
         list[str] | None, typer.Option("--set", help="override a parameter: name=value")
     ] = None,
-    posterior: Annotated[
-        bool,
-        typer.Option(
-            "--posterior",
-            help="draw the violence mechanisms' fitted parameters per seed from their ensemble",
-        ),
-    ] = False,
+    posterior: Posterior = False,
 ) -> None:
     """Run scenarios over paired seeds; print the table; write summary.csv and report.html."""
     import time
@@ -364,13 +359,7 @@ def validate(
         ),
     ] = ValidationPart.all,
     workers: Annotated[int, typer.Option(min=1, max=256, help="processes")] = 2,
-    posterior: Annotated[
-        bool,
-        typer.Option(
-            "--posterior",
-            help="draw the violence mechanisms' fitted parameters per seed from their ensemble",
-        ),
-    ] = False,
+    posterior: Posterior = False,
     unrecorded_share: Annotated[
         float,
         typer.Option(
