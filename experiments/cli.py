@@ -82,6 +82,51 @@ Posterior = Annotated[
         help="draw the violence mechanisms' fitted parameters per seed from their ensemble",
     ),
 ]
+Dask = Annotated[
+    str | None,
+    typer.Option(help="a Dask scheduler address (tcp://HOST:PORT), or 'local' for a local cluster"),
+]
+SlurmFlag = Annotated[
+    bool,
+    typer.Option(
+        "--slurm", help="run on SLURM through dask-jobqueue (--queue, --cores, --memory, ...)"
+    ),
+]
+Queue = Annotated[str, typer.Option(help="SLURM partition")]
+Cores = Annotated[int, typer.Option(help="cores per SLURM job")]
+Memory = Annotated[str, typer.Option(help="memory per SLURM job, e.g. 16GB")]
+Walltime = Annotated[str, typer.Option(help="SLURM walltime, [D-]HH:MM:SS")]
+Jobs = Annotated[int, typer.Option(help="SLURM jobs")]
+
+
+def executor(dask: str | None, slurm: bool, dry_run: bool = False, **options: Any):
+    """The checked SLURM options (None without --slurm), after refusing, before any compute, a
+    bad option, an unreachable Dask scheduler (within 10 s) or a machine without `sbatch`."""
+    from pydantic import ValidationError
+
+    from mxstab.experiments.pool import Slurm, check_dask, check_slurm
+
+    if dask is not None and slurm:
+        raise typer.BadParameter("choose one of --dask and --slurm", param_hint="'--dask'")
+    if dask is not None and dask != "local":
+        with refused("'--dask'", OSError, ImportError):
+            check_dask(dask)
+    if not slurm:
+        return None
+    try:
+        chosen = Slurm(**options)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        name = str(problem["loc"][0])
+        raise typer.BadParameter(
+            f"{problem['msg']}, got {problem.get('input')!r}", param_hint=f"'--{name}'"
+        ) from None
+    if not dry_run:
+        with refused("'--slurm'", OSError):
+            check_slurm()
+    return chosen
+
+
 Resolution = Annotated[
     float,
     typer.Option(
@@ -429,23 +474,24 @@ def sweep(
     workers: Annotated[int, typer.Option(min=1, max=1024, help="processes (default: cores)")] = (
         os.cpu_count() or 1
     ),
-    dask: Annotated[
-        str | None, typer.Option(help="'local' for a Dask LocalCluster, or tcp://HOST:PORT")
-    ] = None,
-    slurm: Annotated[bool, typer.Option(help="run on SLURM through dask-jobqueue")] = False,
-    queue: Annotated[str, typer.Option(help="SLURM partition")] = "normal",
-    cores: Annotated[int, typer.Option(min=1, help="cores per SLURM job")] = 8,
-    memory: Annotated[str, typer.Option(help="memory per SLURM job")] = "16GB",
-    walltime: Annotated[str, typer.Option(help="SLURM walltime")] = "02:00:00",
-    jobs: Annotated[int, typer.Option(min=1, help="SLURM jobs")] = 4,
+    dask: Dask = None,
+    slurm: SlurmFlag = False,
+    queue: Queue = "normal",
+    cores: Cores = 8,
+    memory: Memory = "16GB",
+    walltime: Walltime = "02:00:00",
+    jobs: Jobs = 4,
     dry_run: Annotated[bool, typer.Option(help="with --slurm: print the job script only")] = False,
 ) -> None:
     """Run a design of parameter values × seeds; resumable, one Parquet file per run."""
     from mxstab.experiments import sweep as sweeps
     from mxstab.model.config import ConfigError, parse_assignments
 
-    if slurm and dry_run:
-        cluster = sweeps.slurm_cluster(queue, cores, memory, walltime)
+    slurm_jobs = executor(
+        dask, slurm, dry_run, queue=queue, cores=cores, memory=memory, walltime=walltime, jobs=jobs
+    )
+    if slurm_jobs is not None and dry_run:
+        cluster = slurm_jobs.cluster()
         print(cluster.job_script())
         cluster.close()
         return
@@ -487,17 +533,7 @@ def sweep(
             out,
             workers,
             dask=dask,
-            slurm=(
-                {
-                    "queue": queue,
-                    "cores": cores,
-                    "memory": memory,
-                    "walltime": walltime,
-                    "jobs": jobs,
-                }
-                if slurm
-                else None
-            ),
+            slurm=slurm_jobs,
             on_done=on_done,
         )
     state = sweeps.status(out)
@@ -559,9 +595,13 @@ def robustness(
     seeds: Annotated[str, typer.Option(help="seeds per point: a count N or a range A-B")] = "2",
     months: Annotated[int, typer.Option(min=1, max=600, help="months from January 2024")] = 87,
     workers: Annotated[int, typer.Option(min=1, max=1024, help="processes")] = 2,
-    dask: Annotated[
-        str | None, typer.Option(help="a Dask scheduler address, or 'local' for a local cluster")
-    ] = None,
+    dask: Dask = None,
+    slurm: SlurmFlag = False,
+    queue: Queue = "normal",
+    cores: Cores = 8,
+    memory: Memory = "16GB",
+    walltime: Walltime = "02:00:00",
+    jobs: Jobs = 4,
     design_seed: Annotated[int, typer.Option(min=0, help="the hypercube's seed")] = 0,
 ) -> None:
     """Which conclusions survive what we do not know: every scenario against the baseline over a
@@ -582,11 +622,9 @@ def robustness(
             load_scenario(name)
     with refused("'--seeds'", ValueError):
         seed_list = parse_seeds(seeds)
-    if dask is not None and dask != "local":
-        from mxstab.experiments.pool import check_dask
-
-        with refused("'--dask'", OSError, ImportError):
-            check_dask(dask)
+    slurm_jobs = executor(
+        dask, slurm, queue=queue, cores=cores, memory=memory, walltime=walltime, jobs=jobs
+    )
     started = time.perf_counter()
     with progress_bar() as progress:
         task = progress.add_task("robustness runs", total=None)
@@ -599,6 +637,7 @@ def robustness(
             workers,
             seeds,
             dask,
+            slurm_jobs,
             design_seed=design_seed,
             on_done=lambda _: progress.advance(task),
         )
@@ -712,9 +751,7 @@ def calibrate(
     ] = 40,
     seeds: Annotated[str, typer.Option(help="the violence fit's seeds per backtest")] = "4",
     workers: Annotated[int, typer.Option(min=1, max=256, help="processes")] = 2,
-    dask: Annotated[
-        str | None, typer.Option(help="run the violence fit's models on this Dask scheduler")
-    ] = None,
+    dask: Dask = None,
 ) -> None:
     """Fit the calibrated parameters to their published targets (calibration.toml), the violence
     mechanisms to the training window's backtests (violence_posterior.csv, violence_fit.toml)
@@ -722,7 +759,6 @@ def calibrate(
     from mxstab.experiments.calibrate import CALIBRATION_FILE
     from mxstab.experiments.calibrate import calibrate as run_calibration
     from mxstab.experiments.governments import fit_governments, write_posteriors
-    from mxstab.experiments.pool import check_dask
     from mxstab.experiments.run import parse_seeds
     from mxstab.experiments.violence_fit import fit_violence, write_violence_fit
 
@@ -736,9 +772,7 @@ def calibrate(
             "fit's",
             param_hint="'--part'",
         )
-    if dask is not None and part != CalibrationPart.governments:
-        with refused("'--dask'", OSError, ImportError):
-            check_dask(dask)
+    executor(dask, slurm=False)
 
     def fit_violence_mechanisms(known: dict[str, float]) -> list:
         fitted, lines = write_violence_fit(fit_violence(trials, seed_list, workers, dask, known))

@@ -1,12 +1,53 @@
-"""One process pool for every command that runs many models: compare, sweep, sensitivity."""
+"""The executors of every command that runs many models (compare, sweep, sensitivity,
+robustness): a process pool, a Dask scheduler or a local Dask cluster, or SLURM through
+dask-jobqueue."""
 
 from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.context
+import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SAFE = r"^[A-Za-z0-9_.,:+=@/-]+$"
+"""What a SLURM option may hold: it is written into a job script, so no spaces, quotes, `;`,
+`$` or control characters."""
+
+
+class Slurm(BaseModel):
+    """SLURM jobs for dask-jobqueue: each runs one single-threaded process per core."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    queue: str = Field("normal", pattern=SAFE, description="partition")
+    cores: int = Field(8, ge=1, le=1024, description="cores per job")
+    memory: str = Field("16GB", pattern=r"^\d+(\.\d+)?[KMGT]i?B$", description="memory per job")
+    walltime: str = Field("02:00:00", pattern=r"^(\d+-)?\d{1,3}:\d{2}:\d{2}$")
+    jobs: int = Field(4, ge=1, le=10_000, description="jobs to start")
+
+    def cluster(self):
+        """The dask-jobqueue cluster (not yet scaled)."""
+        from dask_jobqueue import SLURMCluster
+
+        return SLURMCluster(
+            queue=self.queue,
+            cores=self.cores,
+            processes=self.cores,
+            memory=self.memory,
+            walltime=self.walltime,
+            job_name="mxstab",
+            job_script_prologue=["export NUMBA_NUM_THREADS=1"],
+        )
+
+
+def check_slurm() -> None:
+    """SLURM's `sbatch` must be on the PATH before any job is planned."""
+    if shutil.which("sbatch") is None:
+        raise OSError("no 'sbatch' on the PATH: this machine cannot submit SLURM jobs")
 
 
 def one_thread_each() -> None:
@@ -34,28 +75,56 @@ def check_dask(address: str) -> None:
         pass
 
 
+def on_one_thread(work: Callable[[Any], Any], item: Any) -> Any:
+    """`work(item)` with the kernels single-threaded: how a Dask worker runs an item."""
+    one_thread_each()
+    return work(item)
+
+
+def dask_target(dask: str | None, slurm: Slurm | None, workers: int):
+    """What a Dask client connects to: the scheduler at an address, a local cluster of
+    `workers` single-threaded processes (`dask='local'`), or SLURM jobs."""
+    if slurm is not None:
+        cluster = slurm.cluster()
+        cluster.scale(jobs=slurm.jobs)
+        return cluster
+    if dask == "local":
+        from distributed import LocalCluster
+
+        return LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    return dask
+
+
 def run_all(
     work: Callable[[Any], Any],
     items: list[Any],
     workers: int,
     on_done: Callable[[Any], None] | None = None,
     dask: str | None = None,
+    slurm: Slurm | None = None,
 ) -> list[Any]:
-    """`work(item)` for every item on `workers` processes (in this process when 1), or on the
-    Dask scheduler at the address `dask`; results in item order, `on_done(result)` as each
-    finishes."""
+    """`work(item)` for every item on `workers` processes (in this process when 1), on Dask
+    (a scheduler's address, or 'local') or on SLURM; results in item order, `on_done(result)`
+    as each finishes."""
     results: list[Any] = [None] * len(items)
-    if dask is not None:
+    if dask is not None or slurm is not None:
+        from functools import partial
+
         from distributed import Client
         from distributed import as_completed as finished
 
-        with Client(dask, timeout=10) as client:
-            futures = client.map(work, items, pure=False)
+        target = dask_target(dask, slurm, workers)
+        with Client(target, timeout=10) as client:
+            futures = client.map(partial(on_one_thread, work), items, pure=False)
             order = {future.key: index for index, future in enumerate(futures)}
             for future in finished(futures):
                 results[order[future.key]] = future.result()
                 if on_done:
                     on_done(results[order[future.key]])
+        if not isinstance(target, str):
+            target.close()
         return results
     if workers == 1:
         for index, item in enumerate(items):

@@ -2,10 +2,11 @@
 proving what produced them (spec hash, seeds, package versions, git revision, model version).
 
 A study spec (TOML, in `experiments/specs/`) has a `title`, an optional `[compare]` table (the
-scenario comparison: `scenarios`, `seeds`, `adaptive_seeds`, `months`, `workers`) and a
-`[validation]` table naming validation experiments (`experiments/validation.py`), each with its
-options (`seeds`). Tables are written as CSV, figures as PNG; the same spec gives the same
-tables.
+scenario comparison: `scenarios`, `seeds`, `adaptive_seeds`, `months`, `workers`), an optional
+`[robustness]` table (`mxstab robustness`: `scenarios`, `samples`, `seeds`, `months`,
+`workers`, `design_seed`) and a `[validation]` table naming validation experiments
+(`experiments/validation.py`), each with its options (`seeds`). Tables are written as CSV,
+figures as PNG; the same spec gives the same tables.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from mxstab.experiments import validation
 from mxstab.experiments.compare import compare, plan
+from mxstab.experiments.robustness import robustness
 from mxstab.experiments.run import git_revision, parse_seeds, versions
 from mxstab.experiments.sweep import model_version
 from mxstab.model.config import load_spec_file
@@ -26,14 +28,44 @@ from mxstab.model.io import write_atomic
 from mxstab.model.scenarios import scenario_names
 
 
+def known_scenarios(value: list[str]) -> list[str]:
+    unknown = sorted(set(value) - set(scenario_names()))
+    if unknown:
+        raise ValueError(f"unknown scenarios {unknown} (allowed: {', '.join(scenario_names())})")
+    return value
+
+
+def seed_text(value: str) -> str:
+    parse_seeds(value)
+    return value
+
+
+def optional_seed_text(value: str) -> str:
+    return value and seed_text(value)
+
+
 class CompareStudy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    scenarios: list[str] = []
-    seeds: str = "20"
-    adaptive_seeds: str = ""
-    months: int = 88
-    workers: int = 2
+    scenarios: Annotated[list[str], AfterValidator(known_scenarios)] = []
+    seeds: Annotated[str, AfterValidator(seed_text)] = "20"
+    adaptive_seeds: Annotated[str, AfterValidator(optional_seed_text)] = ""
+    months: int = Field(88, ge=1, le=600)
+    workers: int = Field(2, ge=1, le=1024)
+
+
+class RobustnessStudy(BaseModel):
+    """`mxstab robustness` as a study: every scenario (or those listed) against the baseline
+    over a Latin hypercube of the assumptions × seeds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenarios: Annotated[list[str], AfterValidator(known_scenarios)] = []
+    samples: int = Field(200, ge=2, le=100_000)
+    seeds: Annotated[str, AfterValidator(seed_text)] = "2"
+    months: int = Field(87, ge=1, le=600)
+    workers: int = Field(2, ge=1, le=1024)
+    design_seed: int = Field(0, ge=0)
 
 
 class Study(BaseModel):
@@ -41,6 +73,7 @@ class Study(BaseModel):
 
     title: str
     compare: CompareStudy | None = None
+    robustness: RobustnessStudy | None = None
     validation: dict[str, dict[str, Any]] = {}
 
     @field_validator("validation")
@@ -80,6 +113,21 @@ def reproduce(spec_path: Path, out: Path, on_done=None) -> list[Path]:
         seeds["compare"] = {"scenarios": seed_list}
         if "adaptive" in names:
             seeds["compare"]["adaptive"] = adaptive
+    if study.robustness is not None:
+        r = study.robustness
+        seed_list = parse_seeds(r.seeds)
+        written += robustness(
+            r.scenarios or scenario_names(),
+            r.samples,
+            seed_list,
+            r.months,
+            out / "robustness",
+            r.workers,
+            r.seeds,
+            design_seed=r.design_seed,
+            on_done=on_done,
+        )
+        seeds["robustness"] = {"per_sample": seed_list, "design_seed": r.design_seed}
     for name, options in study.validation.items():
         run, figure = validation.EXPERIMENTS[name]
         table = run(options)

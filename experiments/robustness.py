@@ -1,34 +1,36 @@
 """`mxstab robustness`: which conclusions survive what we do not know (exploratory modelling).
 
 A Latin hypercube over every assumed number's plausible range (`mxstab params`: kind
-`assumed`) is crossed with seeds; each seed also draws the calibrated parameters from their
-posterior or ensemble (the governments' weights always, the violence mechanisms through
-`violence.posterior`). Every scenario runs on each (sample, seed) beside the baseline, so an
-effect is a paired difference. Runs go through the sweep's executors (process pool, Dask,
-SLURM; one Parquet file a run, resumable). The summary gives, per scenario and outcome, the
-effect's median and 90% range over the sampled space and `share_sign`, the share of sampled
-points whose effect has the median's sign; `drivers.csv` scores which assumptions drive each
-effect (extra-trees feature scoring, `ema_workbench`); with the adaptive scenario,
-`prim_boxes.csv` gives PRIM's boxes of assumptions under which the adaptive US escalates.
+`assumed`) is crossed with seeds, each point with seeds of its own, so each also draws its own
+calibrated values from their posterior or ensemble (the adaptive US agent's weights, the
+violence mechanisms through `violence.posterior`). Every scenario runs on each (sample, seed)
+beside the baseline, so an effect is a paired difference. Runs go through the sweep's
+executors (process pool, Dask, SLURM; one Parquet file a run, resumable). The summary gives,
+per scenario and outcome, the effect's median and 90% range over the sampled space and
+`share_sign`, the share of sampled points whose effect has the median's sign; `drivers.csv`
+scores which assumptions or drawn values drive each effect (extra-trees feature scoring,
+`ema_workbench`); with the adaptive scenario, `prim_boxes.csv` gives PRIM's boxes of them
+under which the adaptive US escalates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from mxstab.experiments import sweep as sweeps
+from mxstab.experiments.pool import Slurm
 from mxstab.experiments.sensitivity import last_year
 from mxstab.model.config import Config, field_table
 from mxstab.model.io import write_atomic
 from mxstab.model.world.calendar import DEFAULT_START, months_between
 
 BASELINE = "baseline"
+ADAPTIVE = "adaptive"
 OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
     "homicide_rate": lambda n: last_year(n)["homicide_rate"].mean(),
     "cartel_members": lambda n: n["cartel_members"].iloc[-1],
@@ -62,24 +64,34 @@ def design(samples: int, design_seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def point_seeds(sample: int, seeds: list[int]) -> list[int]:
+    """The seeds of one sample: the requested ones shifted past every earlier sample's, so no
+    two points share a random stream or a posterior draw."""
+    return [seed + sample * (max(seeds) - min(seeds) + 1) for seed in seeds]
+
+
 def plan(
     scenarios: list[str], samples: int, seeds: list[int], months: int, design_seed: int
 ) -> tuple[pd.DataFrame, list[sweeps.RunPoint]]:
-    """The design and every run: each scenario and the baseline on each (sample, seed)."""
+    """The features (one row per sample and seed: the assumed values and the calibrated values
+    that seed draws, `posterior_draws`) and every run: each scenario and the baseline on each."""
+    from mxstab.model.model import posterior_draws
     from mxstab.model.scenarios import load_scenario
 
-    points_table = design(samples, design_seed)
     names = [BASELINE, *(s for s in dict.fromkeys(scenarios) if s != BASELINE)]
-    runs = []
-    for sample, values in enumerate(points_table.to_dict("records")):
+    drawing = ADAPTIVE if ADAPTIVE in names else BASELINE
+    runs, rows = [], []
+    for sample, values in enumerate(design(samples, design_seed).to_dict("records")):
         overrides = {**values, "violence.posterior": True}
-        for name in names:
-            load_scenario(name).config(overrides)  # refused now, not in a worker
-            for seed in seeds:
+        configs = {name: load_scenario(name).config(overrides) for name in names}  # refused now
+        for seed in point_seeds(sample, seeds):
+            drawn = posterior_draws(configs[drawing], seed)
+            rows.append({"sample": sample, "seed": seed, **values, **drawn})
+            for name in names:
                 rid = sweeps.run_id(name, overrides, seed, months, 0.25)
                 params = {"sample": sample, "scenario": name}
                 runs.append(sweeps.RunPoint(rid, name, params, seed, months, 0.25, overrides))
-    return points_table, runs
+    return pd.DataFrame(rows), runs
 
 
 def outcomes(points: list[sweeps.RunPoint], out: Path) -> pd.DataFrame:
@@ -136,21 +148,29 @@ def summary(deltas: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def drivers(deltas: pd.DataFrame, points_table: pd.DataFrame, top: int = 5) -> pd.DataFrame:
-    """drivers.csv: per scenario and outcome, the assumptions that most move its effect (extra
-    trees' impurity scores over the sampled points; an effect the same everywhere has none)."""
+KEYS = ["sample", "seed"]
+
+
+def feature_names(features: pd.DataFrame) -> list[str]:
+    """The explaining columns of the features: every assumed and drawn value."""
+    return [name for name in features.columns if name not in KEYS]
+
+
+def drivers(deltas: pd.DataFrame, features: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """drivers.csv: per scenario and outcome, the assumptions (or drawn calibrated values) that
+    most move its effect (extra trees' impurity scores over the sampled points; an effect the
+    same everywhere has none)."""
     from ema_workbench.analysis.feature_scoring import RuleInductionType, get_ex_feature_scores
 
     rows = []
-    x = points_table.reset_index(names="sample")
     for scenario, part in deltas.groupby("scenario", sort=False):
-        joined = part.merge(x, on="sample")
+        joined = part.merge(features, on=KEYS)
         for outcome in OUTCOMES:
             y = joined[outcome].to_numpy(float)
             if np.ptp(y) == 0:
                 continue
             scores, _ = get_ex_feature_scores(
-                joined[list(points_table.columns)],
+                joined[feature_names(features)],
                 y,
                 mode=RuleInductionType.REGRESSION,
                 nr_trees=100,
@@ -169,21 +189,18 @@ def drivers(deltas: pd.DataFrame, points_table: pd.DataFrame, top: int = 5) -> p
     return pd.DataFrame(rows)
 
 
-ADAPTIVE = "adaptive"
 PRIM_LEVELS = (1, 2)
 
 
-def prim_boxes(table: pd.DataFrame, points_table: pd.DataFrame, horizon: int) -> pd.DataFrame:
+def prim_boxes(table: pd.DataFrame, features: pd.DataFrame, horizon: int) -> pd.DataFrame:
     """prim_boxes.csv: for escalation ≥ 1 and ≥ 2 in the adaptive scenario's runs (one case per
     sample and seed), PRIM's box (`ema_workbench`) with the highest density among those
     covering at least half the cases, or a row saying none exists; each restricted assumption
     with its bounds, the box's coverage, density and mass, and the horizon in months."""
     from ema_workbench.analysis import prim
 
-    runs = table[table["scenario"] == ADAPTIVE].merge(
-        points_table.reset_index(names="sample"), on="sample"
-    )
-    x = runs[list(points_table.columns)].reset_index(drop=True)
+    runs = table[table["scenario"] == ADAPTIVE].merge(features, on=KEYS)
+    x = runs[feature_names(features)].reset_index(drop=True)
     rows = []
     for level in PRIM_LEVELS:
         y = (runs["escalation_level"] >= level).to_numpy()
@@ -236,18 +253,25 @@ def effects_figure(deltas: pd.DataFrame) -> Figure:
     return figure
 
 
-def escalation_figure(
-    table: pd.DataFrame, points_table: pd.DataFrame, driving: pd.DataFrame
-) -> Figure | None:
+def escalation_figure(table: pd.DataFrame, features: pd.DataFrame, driving: pd.DataFrame) -> Figure:
     """P(escalation ≥ 1) of the adaptive US over its two most influential assumptions (quartile
-    bins of each), or None when the drivers name fewer than two."""
+    bins of each); when no driver can be ranked (every run escalated or none did), a figure
+    saying so."""
     ranked = driving[(driving["scenario"] == ADAPTIVE) & (driving["outcome"] == "escalation_level")]
+    runs = table[table["scenario"] == ADAPTIVE].merge(features, on=KEYS)
     if len(ranked) < 2:
-        return None
+        share = float((runs["escalation_level"] >= 1).mean())
+        figure = Figure(figsize=(6, 2))
+        figure.text(
+            0.5,
+            0.5,
+            f"P(escalation ≥ 1) = {share:.2f} in all {len(runs)} adaptive runs:\n"
+            "no assumption moves it, so there are no drivers to draw it against",
+            ha="center",
+            va="center",
+        )
+        return figure
     first, second = ranked.sort_values("rank")["assumption"].iloc[:2]
-    runs = table[table["scenario"] == ADAPTIVE].merge(
-        points_table.reset_index(names="sample"), on="sample"
-    )
     bins = {name: pd.qcut(runs[name], 4, duplicates="drop") for name in (first, second)}
     share = (runs["escalation_level"] >= 1).groupby([bins[first], bins[second]], observed=False)
     grid = share.mean().unstack()
@@ -273,12 +297,13 @@ def robustness(
     workers: int,
     seed_text: str = "1",
     dask: str | None = None,
-    slurm: dict[str, Any] | None = None,
+    slurm: Slurm | None = None,
     design_seed: int = 0,
     on_done=None,
 ) -> list[Path]:
-    """Run (or resume) the design and write robustness.csv, drivers.csv and design.csv."""
-    points_table, points = plan(scenarios, samples, seeds, months, design_seed)
+    """Run (or resume) the design; write its tables (design, robustness, drivers, effects and,
+    with the adaptive scenario, PRIM's boxes) and figures; return their paths."""
+    features, points = plan(scenarios, samples, seeds, months, design_seed)
     spec = sweeps.SweepSpec(samples=samples, seeds=seed_text, months=months)
     sweeps.write_plan(spec, points, out)
     sweeps.execute(points, out, workers, dask, slurm, on_done)
@@ -289,20 +314,19 @@ def robustness(
     deltas = effects(table)
     policy_month = months_between(DEFAULT_START, Config().policy.start)
     files = {
-        "design.csv": points_table.reset_index(names="sample"),
+        "design.csv": features,
         "robustness.csv": summary(deltas),
-        "drivers.csv": drivers(deltas, points_table),
+        "drivers.csv": drivers(deltas, features),
         "effects.csv": deltas,
     }
     if ADAPTIVE in scenarios:
         horizon = min(60, months - policy_month)
-        files["prim_boxes.csv"] = prim_boxes(table, points_table, horizon)
+        files["prim_boxes.csv"] = prim_boxes(table, features, horizon)
     for name, frame in files.items():
         write_atomic(out / name, lambda p, f=frame: f.to_csv(p, index=False))
     figures = {"effects.png": effects_figure(deltas)}
     if ADAPTIVE in scenarios:
-        figures["escalation.png"] = escalation_figure(table, points_table, files["drivers.csv"])
+        figures["escalation.png"] = escalation_figure(table, features, files["drivers.csv"])
     for name, figure in figures.items():
-        if figure is not None:
-            write_atomic(out / name, lambda p, f=figure: f.savefig(p, format="png", dpi=110))
-    return [out / name for name in [*files, *figures] if (out / name).exists()]
+        write_atomic(out / name, lambda p, f=figure: f.savefig(p, format="png", dpi=110))
+    return [out / name for name in [*files, *figures]]

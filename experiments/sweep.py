@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mxstab.experiments.batch import RunSpec, run_one
-from mxstab.experiments.pool import one_thread_each, run_all
+from mxstab.experiments.pool import Slurm, run_all
 from mxstab.experiments.run import parse_seeds
 from mxstab.model.config import CALIBRATION_FILE, ConfigError, field_table, load_spec_file
 from mxstab.model.io import write_atomic
@@ -162,12 +162,6 @@ def plan(spec: SweepSpec) -> list[RunPoint]:
     return runs
 
 
-def run_point_on_worker(point: RunPoint, out: str) -> dict[str, Any]:
-    """`run_point` on a Dask worker: one numba thread, as the sibling workers hold the cores."""
-    one_thread_each()
-    return run_point(point, out)
-
-
 def run_point(point: RunPoint, out: str) -> dict[str, Any]:
     """Run one point and write its Parquet (or its error); return a small summary."""
     runs = Path(out) / "runs"
@@ -254,56 +248,14 @@ def parse_value(text: str) -> Any:
     return text.strip()
 
 
-def slurm_cluster(queue: str, cores: int, memory: str, walltime: str):
-    """A dask-jobqueue SLURM cluster: one process per core, kernels single-threaded."""
-    from dask_jobqueue import SLURMCluster
-
-    return SLURMCluster(
-        queue=queue,
-        cores=cores,
-        processes=cores,
-        memory=memory,
-        walltime=walltime,
-        job_name="mxstab-sweep",
-        job_script_prologue=["export NUMBA_NUM_THREADS=1"],
-    )
-
-
 def execute(
     points: list[RunPoint],
     out: Path,
     workers: int,
     dask: str | None = None,
-    slurm: dict[str, Any] | None = None,
+    slurm: Slurm | None = None,
     on_done=None,
 ) -> list[dict[str, Any]]:
-    """Run the points not yet finished; returns one small summary per run."""
-    todo = pending(points, out)
-    summaries = []
-
-    def done(summary: dict[str, Any]) -> None:
-        summaries.append(summary)
-        if on_done:
-            on_done(summary)
-
-    if dask is None and slurm is None:
-        run_all(partial(run_point, out=str(out)), todo, workers, done)
-        return summaries
-    from distributed import Client, LocalCluster, as_completed
-
-    if slurm is not None:
-        cluster = slurm_cluster(slurm["queue"], slurm["cores"], slurm["memory"], slurm["walltime"])
-        cluster.scale(jobs=slurm["jobs"])
-    elif dask == "local":
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-    else:
-        cluster = None
-    with Client(cluster if cluster is not None else dask) as client:
-        futures = client.map(run_point_on_worker, todo, out=str(out), pure=False)
-        for future in as_completed(futures):
-            done(future.result())
-    if cluster is not None:
-        cluster.close()
-    return summaries
+    """Run the points not yet finished (`pool.run_all`'s executors); one small summary per run."""
+    work = partial(run_point, out=str(out))
+    return run_all(work, pending(points, out), workers, on_done, dask, slurm)

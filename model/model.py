@@ -18,7 +18,13 @@ from mxstab.agents.naval_units import Navy
 from mxstab.agents.traffickers import Traffickers
 from mxstab.agents.us_government import USGovernment
 from mxstab.agents.vessels import Vessels
-from mxstab.model.config import Config, calibration, governments_fit, violence_ensemble
+from mxstab.model.config import (
+    Config,
+    calibration,
+    governments_fit,
+    violence_ensemble,
+    weights_for_run,
+)
 from mxstab.model.observation import (
     NATIONAL_COLUMNS,
     national_figures,
@@ -68,6 +74,21 @@ def with_ensemble_draw(config: Config, seed: int) -> Config:
     member = ensemble[stream(seed, "posterior").integers(ensemble.size)]
     fitted = [name for name in ensemble.dtype.names if name.startswith("violence.")]
     return config.with_overrides({name: float(member[name]) for name in fitted})
+
+
+def posterior_draws(config: Config, seed: int) -> dict[str, float]:
+    """The calibrated values a run of `config` with `seed` draws from the posteriors (the
+    violence ensemble's member, the adaptive US agent's weights), by dotted name: what
+    exploratory modelling needs to explain a result by what each run drew."""
+    drawn = with_ensemble_draw(config, seed)
+    values = {}
+    if config.violence.posterior:
+        names = [n for n in violence_ensemble().dtype.names if n.startswith("violence.")]
+        values |= {name: getattr(drawn.violence, name.partition(".")[2]) for name in names}
+    if config.us.adaptive:
+        weights = weights_for_run("us_agent", drawn.us_agent, stream(seed, "us_choices"))
+        values |= {f"us_agent.{name}": value for name, value in weights.items()}
+    return values
 
 
 class MxStabModel(mesa.Model):

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import run_mxstab
 from mxstab.experiments.reproduce import load_study
+from mxstab.experiments.run import parse_seeds
 
 STUDY = """
 title = "a small study"
@@ -14,6 +17,13 @@ title = "a small study"
 [compare]
 scenarios = ["baseline", "lab_strikes"]
 seeds = "2"
+months = 30
+workers = 2
+
+[robustness]
+scenarios = ["special_ops"]
+samples = 2
+seeds = "1"
 months = 30
 workers = 2
 
@@ -36,6 +46,7 @@ def test_a_rerun_gives_identical_tables_and_a_manifest(tmp_path):
     assert set(first["tables_sha256"]) == {
         "compare/summary.csv",
         "compare/escalation.csv",
+        *(f"robustness/{n}.csv" for n in ("design", "robustness", "drivers", "effects")),
         "validation/contagion.csv",
         "validation/intervention.csv",
     }
@@ -46,14 +57,27 @@ def test_a_rerun_gives_identical_tables_and_a_manifest(tmp_path):
     assert (tmp_path / "first" / "compare" / "report.html").exists()
 
 
-def test_an_unknown_experiment_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    ("table", "named"),
+    [
+        ("[validation]\nnope = {}", "nope"),
+        ('[compare]\nseeds = "abc"', "seeds"),
+        ("[compare]\nmonths = 0", "months"),
+        ("[robustness]\nworkers = 0", "workers"),
+        ('[robustness]\nscenarios = ["nope"]', "scenarios"),
+    ],
+)
+def test_a_bad_study_is_refused_before_anything_is_written(tmp_path, table, named):
     spec = tmp_path / "study.toml"
-    spec.write_text('title = "x"\n[validation]\nnope = {}\n')
+    spec.write_text(f'title = "x"\n{table}\n')
     done = run_mxstab("reproduce", str(spec), "--out", str(tmp_path / "out"))
-    assert done.returncode == 2 and "nope" in done.stderr
+    assert done.returncode == 2 and named in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
 
 
-def test_the_shipped_study_is_valid():
-    study = load_study(Path(__file__).resolve().parents[1] / "experiments/specs/policy_study.toml")
+def test_the_shipped_studies_are_valid():
+    specs = Path(__file__).resolve().parents[1] / "experiments/specs"
+    study = load_study(specs / "policy_study.toml")
     assert study.compare is not None and len(study.validation) == 8
+    robust = load_study(specs / "robustness_study.toml").robustness
+    assert robust is not None and robust.samples >= 200 and len(parse_seeds(robust.seeds)) >= 2

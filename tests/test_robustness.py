@@ -10,11 +10,17 @@ from conftest import run_mxstab
 from mxstab.experiments import robustness
 
 
+def toy_features(points: int, seed: int) -> pd.DataFrame:
+    """Uniform a, b, c on [0, 1], one row per sample (seed 0)."""
+    rng = np.random.default_rng(seed)
+    values = pd.DataFrame(rng.random((points, 3)), columns=["a", "b", "c"])
+    return values.assign(sample=np.arange(points), seed=0)
+
+
 def toy_deltas(points: int = 200) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Effects of a toy model: `always_up` = 1 + a (a in [0, 1]: positive everywhere),
     `split` = b − 0.7 (negative on 70% of the space), `none` = 0; `c` drives nothing."""
-    rng = np.random.default_rng(3)
-    design = pd.DataFrame(rng.random((points, 3)), columns=["a", "b", "c"])
+    design = toy_features(points, seed=3)
     deltas = pd.DataFrame(
         {
             "sample": np.arange(points),
@@ -67,20 +73,24 @@ def test_the_command_pairs_each_scenario_with_the_baseline(tmp_path):
     assert (effects["escalation_level"] > 0).all()  # special operations escalate, paired
     assert len(list((tmp_path / "runs").glob("*.parquet"))) == 4  # 2 points × 2 scenarios
     assert (tmp_path / "effects.png").stat().st_size > 0
+    features = pd.read_csv(tmp_path / "design.csv")
+    assert features["seed"].is_unique and "violence.presence_share" in features
     again = run_mxstab("robustness", *args, "--months", "30", "--out", str(tmp_path))
     assert again.returncode == 0, again.stderr
     pd.testing.assert_frame_equal(table, pd.read_csv(tmp_path / "robustness.csv"))
 
 
+def toy_escalation(design: pd.DataFrame) -> pd.DataFrame:
+    """The adaptive runs of a toy model escalating (level 1) where a > 0.6 and b < 0.5."""
+    level = ((design["a"] > 0.6) & (design["b"] < 0.5)).astype(int)
+    return design[["sample", "seed"]].assign(scenario="adaptive", escalation_level=level)
+
+
 def test_prim_finds_the_box_of_a_toy_escalation_and_says_when_there_is_none():
     """Escalation ≥ 1 where a > 0.6 and b < 0.5 (about 20% of cases): PRIM's box restricts a
     and b around those bounds with coverage and density ≥ 0.5; no case reaches 2: 'none'."""
-    rng = np.random.default_rng(0)
-    design = pd.DataFrame(rng.random((400, 3)), columns=["a", "b", "c"])
-    level = ((design["a"] > 0.6) & (design["b"] < 0.5)).astype(int)
-    table = pd.DataFrame(
-        {"sample": np.arange(400), "seed": 0, "scenario": "adaptive", "escalation_level": level}
-    )
+    design = toy_features(400, seed=0)
+    table = toy_escalation(design)
     boxes = robustness.prim_boxes(table, design, horizon=60)
     first = boxes[boxes["escalation_at_least"] == 1].set_index("assumption")
     assert set(first.index) <= {"a", "b", "c"} and {"a", "b"} <= set(first.index)
@@ -91,12 +101,8 @@ def test_prim_finds_the_box_of_a_toy_escalation_and_says_when_there_is_none():
 
 
 def test_the_escalation_figure_bins_the_two_drivers():
-    rng = np.random.default_rng(0)
-    design = pd.DataFrame(rng.random((400, 3)), columns=["a", "b", "c"])
-    level = ((design["a"] > 0.6) & (design["b"] < 0.5)).astype(int)
-    table = pd.DataFrame(
-        {"sample": np.arange(400), "seed": 0, "scenario": "adaptive", "escalation_level": level}
-    )
+    design = toy_features(400, seed=0)
+    table = toy_escalation(design)
     driving = pd.DataFrame(
         {
             "scenario": "adaptive",
@@ -108,4 +114,24 @@ def test_the_escalation_figure_bins_the_two_drivers():
     )
     grid = robustness.escalation_figure(table, design, driving).axes[0].images[0].get_array()
     assert grid[3, 0] > 0.9 and grid[0, 3] == 0  # top quartile of a, bottom of b: escalates
-    assert robustness.escalation_figure(table, design, driving.iloc[:1]) is None
+    flat = robustness.escalation_figure(table.assign(escalation_level=0), design, driving.iloc[:0])
+    assert not flat.axes and "P(escalation ≥ 1) = 0.00 in all 400" in flat.texts[0].get_text()
+
+
+def test_the_features_record_the_posterior_draws_each_run_makes():
+    """What `posterior_draws` reports for a seed is what the model draws: the violence member
+    at the start, the adaptive US agent's weights at the policy's start."""
+    from mxstab.model.model import MxStabModel, posterior_draws
+    from mxstab.model.scenarios import load_scenario
+
+    config = load_scenario("adaptive").config({"violence.posterior": True})
+    draws = {seed: posterior_draws(config, seed) for seed in (3, 11)}
+    assert draws[3] != draws[11]
+    for seed, drawn in draws.items():
+        model = MxStabModel(config, seed=seed)
+        while not model.policy_active:
+            model.step()
+        assert drawn["violence.presence_share"] == model.config.violence.presence_share
+        assert {f"us_agent.{k}": v for k, v in model.us.weights.items()}.items() <= drawn.items()
+    assert robustness.point_seeds(0, [4, 5]) == [4, 5]
+    assert robustness.point_seeds(1, [4, 5]) == [6, 7]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -126,6 +127,34 @@ def test_slurm_dry_run_prints_a_job_script():
     assert script.startswith("#!/usr/bin/env bash")
     assert "#SBATCH -p short" in script and "#SBATCH --cpus-per-task=4" in script
     assert "#SBATCH -t 02:00:00" in script and "dask_worker" in script
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--walltime", "01:00:00\nrm -rf ~"),
+        ("--queue", "short; touch /tmp/x"),
+        ("--memory", "16GB\x07"),
+        ("--cores", "0"),
+    ],
+)
+@pytest.mark.parametrize("command", ["sweep", "robustness"])
+def test_slurm_options_that_could_break_the_job_script_are_refused(
+    tmp_path, command, option, value
+):
+    out = tmp_path / "out"
+    dry = ["--dry-run"] if command == "sweep" else []
+    done = run_mxstab(command, "--slurm", *dry, option, value, "--out", str(out))
+    assert done.returncode == 2 and f"'{option}'" in done.stderr
+    assert "Traceback" not in done.stderr and not out.exists()
+
+
+def test_slurm_without_sbatch_is_refused_before_any_run(tmp_path):
+    assert shutil.which("sbatch") is None  # this machine has no SLURM
+    started = time.perf_counter()
+    done = run_mxstab("sweep", "--slurm", "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "sbatch" in done.stderr and "Traceback" not in done.stderr
+    assert time.perf_counter() - started < 5 and not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(
