@@ -257,7 +257,7 @@ SWEEP = (
     "spec = sweep.SweepSpec(seeds='{seeds}', months={months})\n"
     "points = sweep.plan(spec)\n"
     "t = time.perf_counter()\n"
-    "sweep.execute(points, Path(tempfile.mkdtemp()), {workers})\n"
+    "sweep.execute(spec, points, Path(tempfile.mkdtemp()), {workers})\n"
     "print(len(points) / (time.perf_counter() - t) * 60)\n"
     f"print({PEAK_MB})\n"
 )

@@ -36,10 +36,15 @@ class MapLayer(StrEnum):
 def refused(hint: str, *errors: type[Exception]) -> Iterator[None]:
     """A bad value's error (of the given kinds) as a usage error naming the option: exit code 2 and
     one line, no traceback."""
+    from pydantic import ValidationError
+
+    from mxstab.model.config import describe
+
     try:
         yield
     except errors as error:
-        raise typer.BadParameter(str(error).splitlines()[0], param_hint=hint) from None
+        message = describe(error) if isinstance(error, ValidationError) else str(error)
+        raise typer.BadParameter(message.splitlines()[0], param_hint=hint) from None
 
 
 def progress_bar():
@@ -127,6 +132,44 @@ def executor(dask: str | None, slurm: bool, dry_run: bool = False, **options: An
     return chosen
 
 
+ScenarioName = Annotated[str, typer.Option(help="a shipped scenario (see `mxstab scenarios`)")]
+ScenarioFile = Annotated[
+    Path | None,
+    typer.Option(help="a scenario TOML file of your own, instead of a shipped --scenario"),
+]
+MaxRuns = Annotated[
+    int | None, typer.Option(min=1, help="refuse a larger plan (default: 1,000,000 runs)")
+]
+
+
+def chosen_scenario(name: str, path: Path | None):
+    """The shipped scenario `name`, or the file given explicitly by `--scenario-file`."""
+    from mxstab.model.config import ConfigError
+    from mxstab.model.scenarios import load_scenario, load_scenario_file
+
+    if path is None:
+        with refused("'--scenario'", ConfigError):
+            return load_scenario(name)
+    with refused("'--scenario-file'", ConfigError):
+        return load_scenario_file(path)
+
+
+def output_folder(marker: str | None = None, kind: str = "folder"):
+    """A callback checking an output path while the options are parsed, before any compute
+    (`writable_output`): exit 2 naming the option when it cannot take the command's output."""
+    from mxstab.model.io import writable_output
+
+    def check(value: Path | None) -> Path | None:
+        if value is None:
+            return value
+        try:
+            return writable_output(value, kind, marker)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+
+    return check
+
+
 Resolution = Annotated[
     float,
     typer.Option(
@@ -192,7 +235,9 @@ def info(
 
 @app.command("map")
 def map_command(
-    out: Annotated[Path, typer.Option("--out", "-o", help="PNG file to write")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", callback=output_folder(kind="file"), help="PNG to write")
+    ],
     resolution: Resolution = 0.25,
     layer: Annotated[MapLayer, typer.Option(help="what to colour the cells by")] = MapLayer.state,
 ) -> None:
@@ -205,10 +250,17 @@ def map_command(
 
 @app.command()
 def run(
-    out: Annotated[Path, typer.Option("--out", "-o", help="folder for Parquet, manifest, maps")],
-    scenario: Annotated[
-        str, typer.Option(help="named scenario (see `mxstab scenarios`)")
-    ] = "baseline",
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            callback=output_folder("manifest.json"),
+            help="folder for Parquet, manifest, maps (replaced whole when the run ends)",
+        ),
+    ],
+    scenario: ScenarioName = "baseline",
+    scenario_file: ScenarioFile = None,
     months: Annotated[int, typer.Option(min=1, max=600, help="months to run from the start")] = 24,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="random seed")] = 0,
     resolution: Resolution = 0.25,
@@ -224,21 +276,24 @@ def run(
     manifest.json and maps."""
     from mxstab.experiments.run import run_model, write_run
     from mxstab.model.config import ConfigError, parse_assignments
-    from mxstab.model.scenarios import load_scenario
+    from mxstab.model.io import staged_folder
     from mxstab.model.world.calendar import check_start
 
-    with refused("'--scenario'", ConfigError):
-        chosen = load_scenario(scenario)
+    chosen = chosen_scenario(scenario, scenario_file)
     with refused("'--set'", ConfigError):
-        config = chosen.config(with_posterior(parse_assignments(overrides or []), posterior))
+        assignments = with_posterior(parse_assignments(overrides or []), posterior)
+        config = chosen.config(assignments)
     with refused("'--start'", ValueError):
         start = check_start(start)
+    with refused("'--months'", ConfigError):
+        chosen.check_levers_act(assignments, months, start)
     with progress_bar() as progress:
         task = progress.add_task(f"{scenario}, seed {seed}", total=months)
         result = run_model(
             config, seed, months, resolution, lambda _: progress.advance(task), start
         )
-    write_run(result, out, scenario, seed, resolution)
+    with staged_folder(out) as building:
+        write_run(result, building, chosen, seed, resolution, assignments)
     national = result.national
     table = Table(title=f"{scenario}, seed {seed}: {months} months from {start} at {resolution}°")
     for column in ("", "first month", "last month", "mean"):
@@ -265,9 +320,15 @@ def run(
 
 @app.command()
 def compare(
-    out: Annotated[Path, typer.Option("--out", "-o", help="folder for the results")] = Path(
-        "out/compare"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            callback=output_folder("summary.csv"),
+            help="folder for the results (replaced whole when the comparison ends)",
+        ),
+    ] = Path("out/compare"),
     scenarios: Annotated[str, typer.Option(help="comma-separated scenarios (default: all)")] = "",
     seeds: Annotated[str, typer.Option(help="seeds: a count N (0..N−1) or a range A-B")] = "20",
     adaptive_seeds: Annotated[
@@ -286,6 +347,7 @@ def compare(
     from mxstab.experiments.compare import compare as run_comparison
     from mxstab.experiments.compare import figure_text, plan
     from mxstab.experiments.run import parse_seeds
+    from mxstab.experiments.sweep import MAX_RUNS, check_size
     from mxstab.model.config import ConfigError, parse_assignments
     from mxstab.model.scenarios import load_scenario, scenario_names
 
@@ -303,7 +365,12 @@ def compare(
         assignments = with_posterior(parse_assignments(overrides or []), posterior)
         for name in names:
             load_scenario(name).config(assignments)
-    jobs = plan(names, seed_list, adaptive_list, months, assignments, out)
+    with refused("'--months'", ConfigError):
+        for name in names:
+            load_scenario(name).check_levers_act(assignments, months)
+    with refused("'--seeds'", ConfigError):
+        check_size(len(seed_list) * len(names) + len(adaptive_list), MAX_RUNS)
+    jobs = plan(names, seed_list, adaptive_list, months, assignments)
     started = time.perf_counter()
     with progress_bar() as progress:
         task = progress.add_task(f"{len(jobs)} runs", total=len(jobs))
@@ -360,7 +427,9 @@ def app_command(
 ) -> None:
     """Serve the interactive app (needs the `viz` extra) at http://HOST:PORT."""
     import importlib.util
+    import ipaddress
     import os
+    import socket
 
     if importlib.util.find_spec("solara") is None:
         raise typer.BadParameter(
@@ -379,6 +448,15 @@ def app_command(
         "--production",
         "--no-open",
     ]
+    with refused("'--host'", OSError):
+        address = ipaddress.ip_address(socket.gethostbyname(host))
+    if not address.is_loopback:
+        print(
+            f"warning: serving on {host}, reachable from other machines; the app has no login, "
+            "so anyone who can reach this port can use it",
+            file=sys.stderr,
+            flush=True,
+        )
     print(f"mxstab app on http://{host}:{port}", flush=True)
     os.execv(sys.executable, command)
 
@@ -393,7 +471,15 @@ class ValidationPart(StrEnum):
 
 @app.command()
 def validate(
-    out: Annotated[Path, typer.Option("--out", "-o", help="folder for validation.json and .html")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            callback=output_folder("validation.json"),
+            help="folder for validation.json and .html",
+        ),
+    ],
     seeds: Annotated[str, typer.Option(help="seeds: a count N (0..N−1) or a range A-B")] = "10",
     start: Annotated[str, typer.Option(help="the hindcast's first month, YYYY-MM")] = "2019-01",
     part: Annotated[
@@ -460,8 +546,12 @@ def validate(
 @app.command()
 def sweep(
     spec: Annotated[Path | None, typer.Argument(help="TOML spec (else the options below)")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="sweep folder")] = None,
-    scenario: Annotated[str, typer.Option(help="named scenario")] = "baseline",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", callback=output_folder("sweep.json"), help="sweep folder"),
+    ] = None,
+    scenario: ScenarioName = "baseline",
+    scenario_file: ScenarioFile = None,
     grid: Annotated[
         list[str] | None, typer.Option("--grid", help="a full-grid axis: name=v1,v2,...")
     ] = None,
@@ -474,6 +564,7 @@ def sweep(
     workers: Annotated[int, typer.Option(min=1, max=1024, help="processes (default: cores)")] = (
         os.cpu_count() or 1
     ),
+    max_runs: MaxRuns = None,
     dask: Dask = None,
     slurm: SlurmFlag = False,
     queue: Queue = "normal",
@@ -483,13 +574,14 @@ def sweep(
     jobs: Jobs = 4,
     dry_run: Annotated[bool, typer.Option(help="with --slurm: print the job script only")] = False,
 ) -> None:
-    """Run a design of parameter values × seeds; resumable, one Parquet file per run."""
-    from mxstab.experiments import sweep as sweeps
-    from mxstab.model.config import ConfigError, parse_assignments
-
+    """Run a design of parameter values × seeds; resumable, one Parquet file per run; one sweep
+    at a time per folder."""
     slurm_jobs = executor(
         dask, slurm, dry_run, queue=queue, cores=cores, memory=memory, walltime=walltime, jobs=jobs
     )
+    from mxstab.experiments import sweep as sweeps
+    from mxstab.model.config import ConfigError, parse_assignments
+
     if slurm_jobs is not None and dry_run:
         cluster = slurm_jobs.cluster()
         print(cluster.job_script())
@@ -497,6 +589,7 @@ def sweep(
         return
     if out is None:
         raise typer.BadParameter("a sweep needs --out DIR", param_hint="'--out'")
+    chosen = chosen_scenario(scenario, scenario_file)
     with refused("'sweep'", ConfigError, ValueError):
         if spec is not None:
             design = sweeps.load_spec(spec)
@@ -509,15 +602,16 @@ def sweep(
                 axes[name.strip()] = [sweeps.parse_value(v) for v in values.split(",")]
             assignments = parse_assignments(overrides or [])
             design = sweeps.SweepSpec(
-                scenario=scenario,
+                scenario=chosen.name,
                 grid=axes,
                 seeds=seeds,
                 months=months,
                 resolution=resolution,
                 set={k: sweeps.parse_value(v) for k, v in assignments.items()},
             )
-        points = sweeps.plan(design)
-    sweeps.write_plan(design, points, out)
+        if max_runs is not None:
+            design = design.model_copy(update={"max_runs": max_runs})
+        points = sweeps.plan(design, chosen if spec is None else None)
     todo = len(sweeps.pending(points, out))
     failures = 0
     with progress_bar() as progress:
@@ -528,14 +622,8 @@ def sweep(
             failures += not summary["ok"]
             progress.update(task, advance=1, description=f"{todo} runs to do, {failures} failed")
 
-        sweeps.execute(
-            points,
-            out,
-            workers,
-            dask=dask,
-            slurm=slurm_jobs,
-            on_done=on_done,
-        )
+        with refused("'--out'", sweeps.FolderBusy):
+            sweeps.execute(design, points, out, workers, dask, slurm_jobs, on_done)
     state = sweeps.status(out)
     print(
         f"{len(state['done'])} done, {len(state['failed'])} failed, {len(state['missing'])} "
@@ -546,7 +634,15 @@ def sweep(
 @app.command()
 def sensitivity(
     spec: Annotated[Path, typer.Argument(help="TOML spec with design morris or sobol")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="folder (the sweep and the results)")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            callback=output_folder("sweep.json"),
+            help="folder (the sweep and the results)",
+        ),
+    ],
     workers: Annotated[int, typer.Option(min=1, max=1024, help="processes")] = os.cpu_count() or 1,
 ) -> None:
     """Morris (μ*, σ) or Sobol (S1, ST) indices of the spec's outputs, with a plot."""
@@ -559,7 +655,7 @@ def sensitivity(
         total = len(sweeps.pending(sweeps.plan(design), out))
     with progress_bar() as progress:
         task = progress.add_task(f"{total} runs", total=total)
-        with refused("'SPEC'", ConfigError):
+        with refused("'SPEC'", ConfigError), refused("'--out'", sweeps.FolderBusy):
             files = run_sensitivity(design, out, workers, on_done=lambda _: progress.advance(task))
     import pandas as pd
 
@@ -570,7 +666,15 @@ def sensitivity(
 @app.command()
 def reproduce(
     spec: Annotated[Path, typer.Argument(help="study spec (experiments/specs/*.toml)")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="folder for figures and tables")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            callback=output_folder("manifest.json"),
+            help="folder for figures and tables",
+        ),
+    ],
 ) -> None:
     """Rebuild every figure and table of a study, with a manifest of what produced them."""
     from mxstab.experiments.reproduce import load_study
@@ -585,7 +689,15 @@ def reproduce(
 
 @app.command()
 def robustness(
-    out: Annotated[Path, typer.Option("--out", "-o", help="folder for the runs and the tables")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            callback=output_folder("sweep.json"),
+            help="folder for the runs and the tables",
+        ),
+    ],
     scenarios: Annotated[
         str, typer.Option(help="comma-separated scenarios (default: all; the baseline always runs)")
     ] = "",
@@ -603,6 +715,7 @@ def robustness(
     walltime: Walltime = "02:00:00",
     jobs: Jobs = 4,
     design_seed: Annotated[int, typer.Option(min=0, help="the hypercube's seed")] = 0,
+    max_runs: MaxRuns = None,
 ) -> None:
     """Which conclusions survive what we do not know: every scenario against the baseline over a
     Latin hypercube of the assumed parameters' plausible ranges × seeds (each drawing the
@@ -625,8 +738,12 @@ def robustness(
     slurm_jobs = executor(
         dask, slurm, queue=queue, cores=cores, memory=memory, walltime=walltime, jobs=jobs
     )
+    from mxstab.experiments import sweep as sweeps
+
+    with refused("'--max-runs'", ConfigError):
+        sweeps.check_size(samples * len(seed_list) * (len(names) + 1), max_runs or sweeps.MAX_RUNS)
     started = time.perf_counter()
-    with progress_bar() as progress:
+    with progress_bar() as progress, refused("'--out'", sweeps.FolderBusy):
         task = progress.add_task("robustness runs", total=None)
         files = run_robustness(
             names,
@@ -639,6 +756,7 @@ def robustness(
             dask,
             slurm_jobs,
             design_seed=design_seed,
+            max_runs=max_runs or sweeps.MAX_RUNS,
             on_done=lambda _: progress.advance(task),
         )
     print(f"wrote {', '.join(str(f) for f in files)} in {time.perf_counter() - started:.0f} s")
@@ -654,23 +772,37 @@ def sweep_status(folder: Annotated[Path, typer.Argument(help="a sweep folder")])
         state = sweeps.status(folder)
     for kind, ids in state.items():
         print(f"{kind}: {len(ids)}")
+    for run in state["truncated"]:
+        print(f"  truncated {run}: its file is not whole; the next sweep reruns it")
     for run in state["failed"]:
-        record = json.loads((folder / "runs" / f"{run}.error.json").read_text())
-        print(f"  failed {run}: {record['error']}")
+        try:
+            error = json.loads((folder / "runs" / f"{run}.error.json").read_text())["error"]
+        except (OSError, ValueError, KeyError, TypeError):
+            error = "(its error.json is not whole)"
+        print(f"  failed {run}: {error}")
 
 
 @app.command()
 def collect(
     folder: Annotated[Path, typer.Argument(help="a sweep folder")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="the Parquet file to write")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", callback=output_folder(kind="file"), help="the Parquet file to write"
+        ),
+    ],
 ) -> None:
     """All finished runs of a sweep as one Parquet table."""
     from mxstab.experiments import sweep as sweeps
     from mxstab.model.config import ConfigError
 
     with refused("'FOLDER'", ConfigError):
-        rows = sweeps.collect(folder, out)
+        rows, unfinished = sweeps.collect(folder, out)
     print(f"wrote {out}: {rows} rows")
+    if unfinished:
+        print(
+            f"note: {unfinished} planned runs are not finished (see sweep-status)", file=sys.stderr
+        )
 
 
 @app.command()

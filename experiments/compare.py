@@ -20,7 +20,7 @@ import pandas as pd
 from scipy.stats import t as t_distribution
 
 from mxstab.experiments.batch import RunSpec, RunSummary, run_many
-from mxstab.model.io import write_atomic
+from mxstab.model.io import staged_folder, write_atomic
 from mxstab.model.scenarios import load_scenario
 from mxstab.model.world.calendar import DEFAULT_START, months_between
 
@@ -58,7 +58,6 @@ class Job:
     seed: int
     months: int
     overrides: dict[str, Any]
-    out: Path
 
 
 def spec_of(index: int, job: Job) -> RunSpec:
@@ -74,9 +73,9 @@ def labelled(job: Job, summary: RunSummary) -> pd.DataFrame:
     return national
 
 
-def keep(job: Job, summary: RunSummary) -> None:
+def keep(folder: Path, job: Job, summary: RunSummary) -> None:
     """Write a finished run's table at once (temporary file, then rename)."""
-    path = job.out / "runs" / safe_name(job.label) / f"seed_{job.seed}.parquet"
+    path = folder / "runs" / safe_name(job.label) / f"seed_{job.seed}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
     table = labelled(job, summary)
     write_atomic(path, lambda p: table.to_parquet(p, index=False))
@@ -202,31 +201,37 @@ def plan(
     adaptive_seeds: list[int],
     months: int,
     overrides: dict[str, Any],
-    out: Path,
 ) -> list[Job]:
     """Every run of a comparison: each scenario over its seeds; with the adaptive scenario, its
     variants (cooperation, elections) over the common seeds."""
     jobs = []
     for scenario in scenarios:
         for seed in adaptive_seeds if scenario == ADAPTIVE else seeds:
-            jobs.append(Job(scenario, scenario, seed, months, overrides, out))
+            jobs.append(Job(scenario, scenario, seed, months, overrides))
     if ADAPTIVE in scenarios:
         for label, extra in ADAPTIVE_VARIANTS.items():
             for seed in seeds:
-                jobs.append(Job(label, ADAPTIVE, seed, months, {**overrides, **extra}, out))
+                jobs.append(Job(label, ADAPTIVE, seed, months, {**overrides, **extra}))
     return jobs
 
 
 def compare(jobs: list[Job], workers: int, out: Path, on_done=None) -> Comparison:
-    """Run the jobs and write summary.csv, escalation.csv and report.html in `out`."""
+    """Run the jobs and write the runs, summary.csv, escalation.csv and report.html in `out`,
+    built aside and swapped in whole (`staged_folder`)."""
+    with staged_folder(out) as building:
+        comparison = compare_into(jobs, workers, building, on_done)
+    comparison.files = [out / path.relative_to(building) for path in comparison.files]
+    return comparison
+
+
+def compare_into(jobs: list[Job], workers: int, out: Path, on_done=None) -> Comparison:
     from mxstab.experiments.report import write_report
     from mxstab.experiments.run import git_revision
 
-    out.mkdir(parents=True, exist_ok=True)
     specs = [spec_of(index, job) for index, job in enumerate(jobs)]
 
     def finished(summary: RunSummary) -> None:
-        keep(jobs[int(summary.spec.tag)], summary)
+        keep(out, jobs[int(summary.spec.tag)], summary)
         if on_done:
             on_done(summary)
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.context
+import os
 import shutil
+import socket
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
@@ -58,6 +60,34 @@ def one_thread_each() -> None:
     numba.set_num_threads(1)
 
 
+def die_with(command: int) -> None:
+    """End this worker when the command that started it ends (or is a zombie), checked twice a
+    second: a killed command leaves no worker running. (The kernel's parent-death signal cannot
+    do it: a worker's parent is the forkserver, which lives as long as its workers.)"""
+    import threading
+    import time
+
+    import psutil
+
+    owner = psutil.Process(command)
+
+    def watch() -> None:
+        try:
+            while owner.is_running() and owner.status() != psutil.STATUS_ZOMBIE:
+                time.sleep(0.5)
+        except psutil.Error:
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-command", daemon=True).start()
+
+
+def start_worker(command: int) -> None:
+    """What each pool worker does first."""
+    die_with(command)
+    one_thread_each()
+
+
 def worker_context() -> multiprocessing.context.BaseContext:
     """Workers forked from a clean server that has imported the model once: fast to start, and
     never a fork of a process whose numba threads are running."""
@@ -69,6 +99,11 @@ def worker_context() -> multiprocessing.context.BaseContext:
 def check_dask(address: str) -> None:
     """Connect to the Dask scheduler at `address` and leave: an unreachable one (OSError within
     10 s) or a missing `distributed` (ImportError) is found before any compute."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    if parts.hostname and parts.port:  # a refused or silent port fails in seconds, not retries
+        socket.create_connection((parts.hostname, parts.port), timeout=5).close()
     from distributed import Client
 
     with Client(address, timeout=10):
@@ -133,7 +168,10 @@ def run_all(
                 on_done(results[index])
         return results
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=one_thread_each, mp_context=worker_context()
+        max_workers=workers,
+        initializer=start_worker,
+        initargs=(os.getpid(),),
+        mp_context=worker_context(),
     ) as pool:
         futures = {pool.submit(work, item): index for index, item in enumerate(items)}
         for future in as_completed(futures):

@@ -16,13 +16,13 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mxstab.experiments import validation
 from mxstab.experiments.compare import compare, plan
 from mxstab.experiments.robustness import robustness
 from mxstab.experiments.run import git_revision, parse_seeds, versions
-from mxstab.experiments.sweep import model_version
+from mxstab.experiments.sweep import MAX_RUNS, check_size, model_version
 from mxstab.model.config import load_spec_file
 from mxstab.model.io import write_atomic
 from mxstab.model.scenarios import scenario_names
@@ -53,6 +53,12 @@ class CompareStudy(BaseModel):
     months: int = Field(88, ge=1, le=600)
     workers: int = Field(2, ge=1, le=1024)
 
+    @model_validator(mode="after")
+    def not_too_many(self) -> CompareStudy:
+        seeds = len(parse_seeds(self.seeds)) * len(self.scenarios or scenario_names())
+        check_size(seeds + len(parse_seeds(self.adaptive_seeds or "1")), MAX_RUNS)
+        return self
+
 
 class RobustnessStudy(BaseModel):
     """`mxstab robustness` as a study: every scenario (or those listed) against the baseline
@@ -67,6 +73,20 @@ class RobustnessStudy(BaseModel):
     workers: int = Field(2, ge=1, le=1024)
     design_seed: int = Field(0, ge=0)
 
+    @model_validator(mode="after")
+    def not_too_many(self) -> RobustnessStudy:
+        scenarios = len(self.scenarios or scenario_names()) + 1
+        check_size(self.samples * len(parse_seeds(self.seeds)) * scenarios, MAX_RUNS)
+        return self
+
+
+class ExperimentOptions(BaseModel):
+    """A validation experiment's options: its number of seeds (its default when absent)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seeds: int | None = Field(None, ge=1, le=10_000)
+
 
 class Study(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -74,15 +94,17 @@ class Study(BaseModel):
     title: str
     compare: CompareStudy | None = None
     robustness: RobustnessStudy | None = None
-    validation: dict[str, dict[str, Any]] = {}
+    validation: dict[str, ExperimentOptions] = {}
 
     @field_validator("validation")
     @classmethod
-    def known_experiments(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    def known_experiments(cls, value: dict[str, ExperimentOptions]) -> dict[str, ExperimentOptions]:
         unknown = sorted(set(value) - set(validation.EXPERIMENTS))
         if unknown:
             allowed = ", ".join(validation.EXPERIMENTS)
             raise ValueError(f"unknown experiments {unknown} (allowed: {allowed})")
+        if "contagion" in value and value["contagion"].seeds is not None:
+            raise ValueError("contagion is deterministic: it takes no seeds")
         return value
 
 
@@ -108,7 +130,7 @@ def reproduce(spec_path: Path, out: Path, on_done=None) -> list[Path]:
             if c.adaptive_seeds
             else list(range(seed_list[0], seed_list[0] + 10 * len(seed_list)))
         )
-        jobs = plan(names, seed_list, adaptive, c.months, {}, out / "compare")
+        jobs = plan(names, seed_list, adaptive, c.months, {})
         written += compare(jobs, c.workers, out / "compare", on_done).files
         seeds["compare"] = {"scenarios": seed_list}
         if "adaptive" in names:
@@ -130,12 +152,12 @@ def reproduce(spec_path: Path, out: Path, on_done=None) -> list[Path]:
         seeds["robustness"] = {"per_sample": seed_list, "design_seed": r.design_seed}
     for name, options in study.validation.items():
         run, figure = validation.EXPERIMENTS[name]
-        table = run(options)
+        table = run(options.model_dump(exclude_none=True))
         csv, png = out / "validation" / f"{name}.csv", out / "validation" / f"{name}.png"
         written.append(write_atomic(csv, lambda p, t=table: t.to_csv(p, index=False)))
         drawn = figure(table)
         written.append(write_atomic(png, lambda p, f=drawn: f.savefig(p, format="png")))
-        seeds[name] = options.get("seeds", "default")
+        seeds[name] = options.seeds or "default"
     manifest = {
         "title": study.title,
         "spec": spec_path.name,

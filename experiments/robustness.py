@@ -71,7 +71,12 @@ def point_seeds(sample: int, seeds: list[int]) -> list[int]:
 
 
 def plan(
-    scenarios: list[str], samples: int, seeds: list[int], months: int, design_seed: int
+    scenarios: list[str],
+    samples: int,
+    seeds: list[int],
+    months: int,
+    design_seed: int,
+    max_runs: int = sweeps.MAX_RUNS,
 ) -> tuple[pd.DataFrame, list[sweeps.RunPoint]]:
     """The features (one row per sample and seed: the assumed values and the calibrated values
     that seed draws, `posterior_draws`) and every run: each scenario and the baseline on each."""
@@ -79,18 +84,20 @@ def plan(
     from mxstab.model.scenarios import load_scenario
 
     names = [BASELINE, *(s for s in dict.fromkeys(scenarios) if s != BASELINE)]
+    sweeps.check_size(samples * len(seeds) * len(names), max_runs)
+    chosen = {name: load_scenario(name) for name in names}
     drawing = ADAPTIVE if ADAPTIVE in names else BASELINE
     runs, rows = [], []
     for sample, values in enumerate(design(samples, design_seed).to_dict("records")):
         overrides = {**values, "violence.posterior": True}
-        configs = {name: load_scenario(name).config(overrides) for name in names}  # refused now
+        configs = {name: chosen[name].config(overrides) for name in names}  # refused now
         for seed in point_seeds(sample, seeds):
             drawn = posterior_draws(configs[drawing], seed)
             rows.append({"sample": sample, "seed": seed, **values, **drawn})
-            for name in names:
-                rid = sweeps.run_id(name, overrides, seed, months, 0.25)
+            for name, scenario in chosen.items():
+                rid = sweeps.run_id(scenario, overrides, seed, months, 0.25)
                 params = {"sample": sample, "scenario": name}
-                runs.append(sweeps.RunPoint(rid, name, params, seed, months, 0.25, overrides))
+                runs.append(sweeps.RunPoint(rid, scenario, params, seed, months, 0.25, overrides))
     return pd.DataFrame(rows), runs
 
 
@@ -101,7 +108,8 @@ def outcomes(points: list[sweeps.RunPoint], out: Path) -> pd.DataFrame:
         path = out / "runs" / f"{point.run_id}.parquet"
         if path.exists():
             national = pd.read_parquet(path)
-            row = {"sample": point.params["sample"], "scenario": point.scenario, "seed": point.seed}
+            row = {"sample": point.params["sample"], "scenario": point.scenario.name}
+            row["seed"] = point.seed
             rows.append(row | {name: f(national) for name, f in OUTCOMES.items()})
     return pd.DataFrame(rows)
 
@@ -299,14 +307,14 @@ def robustness(
     dask: str | None = None,
     slurm: Slurm | None = None,
     design_seed: int = 0,
+    max_runs: int = sweeps.MAX_RUNS,
     on_done=None,
 ) -> list[Path]:
     """Run (or resume) the design; write its tables (design, robustness, drivers, effects and,
     with the adaptive scenario, PRIM's boxes) and figures; return their paths."""
-    features, points = plan(scenarios, samples, seeds, months, design_seed)
-    spec = sweeps.SweepSpec(samples=samples, seeds=seed_text, months=months)
-    sweeps.write_plan(spec, points, out)
-    sweeps.execute(points, out, workers, dask, slurm, on_done)
+    features, points = plan(scenarios, samples, seeds, months, design_seed, max_runs)
+    spec = sweeps.SweepSpec(samples=samples, seeds=seed_text, months=months, max_runs=max_runs)
+    sweeps.execute(spec, points, out, workers, dask, slurm, on_done)
     table = outcomes(points, out)
     missing = len(points) - len(table)
     if missing:

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ import pandas as pd
 from mxstab.model.config import Config
 from mxstab.model.io import write_atomic
 from mxstab.model.model import MxStabModel
+from mxstab.model.scenarios import Scenario
 from mxstab.model.world.calendar import DEFAULT_START
 
 PACKAGES = ("mxstab", "mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic")
@@ -84,10 +86,16 @@ def git_revision() -> str:
 
 
 def write_run(
-    result: RunResult, out: Path, scenario: str, seed: int, resolution: float
+    result: RunResult,
+    out: Path,
+    scenario: Scenario,
+    seed: int,
+    resolution: float,
+    overrides: dict[str, Any],
 ) -> list[Path]:
     """national.parquet, states.parquet, events.parquet, manifest.json and the final month's maps
-    in `out`."""
+    in `out`. The manifest records the overrides as given and the config the policy runs on
+    (levers included), not the recorded posture before it."""
     from mxstab.viz.maps import save_model_map
 
     out.mkdir(parents=True, exist_ok=True)
@@ -98,12 +106,14 @@ def write_run(
         written.append(write_atomic(path, lambda p, t=table: t.to_parquet(p, index=False)))
     written.append(out / "manifest.json")
     manifest = {
-        "scenario": scenario,
+        "scenario": scenario.name,
+        "scenario_sha256": scenario.digest,
+        "overrides": overrides,
         "seed": seed,
         "start": result.model.start,
         "months": len(result.national),
         "resolution": resolution,
-        "params": result.model.config.model_dump(),
+        "params": result.model.requested.model_dump(),
         "versions": versions(),
         "git_revision": git_revision(),
         "wall_seconds": round(result.wall_seconds, 3),
@@ -115,17 +125,21 @@ def write_run(
     return written
 
 
+MAX_SEEDS = 1_000_000
+
+
 def parse_seeds(text: str) -> list[int]:
-    """'20' → seeds 0–19; '5-9' → seeds 5 to 9, both ends included."""
+    """'20' → seeds 0–19; '5-9' → seeds 5 to 9, both ends included; at most a million (checked
+    before the list is built)."""
     try:
         if "-" in text:
             first, last = (int(part) for part in text.split("-", 1))
-            if last < first:
-                raise ValueError
-            return list(range(first, last + 1))
-        count = int(text)
-        if count < 1:
+        else:
+            first, last = 0, int(text) - 1
+        if last < first or first < 0:
             raise ValueError
-        return list(range(count))
     except ValueError:
         raise ValueError(f"--seeds expects a count N ≥ 1 or a range A-B, got {text!r}") from None
+    if last - first + 1 > MAX_SEEDS:
+        raise ValueError(f"--seeds: {last - first + 1:,} seeds, above the limit of {MAX_SEEDS:,}")
+    return list(range(first, last + 1))

@@ -101,8 +101,7 @@ def sensitivity(spec: sweeps.SweepSpec, out: Path, workers: int, on_done=None) -
     if spec.design not in ("morris", "sobol"):
         raise ConfigError(f"sensitivity needs design 'morris' or 'sobol', got {spec.design!r}")
     points = sweeps.plan(spec)
-    sweeps.write_plan(spec, points, out)
-    sweeps.execute(points, out, workers, on_done=on_done)
+    sweeps.execute(spec, points, out, workers, on_done=on_done)
     failed = sweeps.status(out)["failed"]
     if failed:
         raise ConfigError(f"{len(failed)} runs failed; see `mxstab sweep-status {out}`")

@@ -12,9 +12,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -25,9 +28,19 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from mxstab.experiments.batch import RunSpec, run_one
 from mxstab.experiments.pool import Slurm, run_all
 from mxstab.experiments.run import parse_seeds
-from mxstab.model.config import CALIBRATION_FILE, ConfigError, field_table, load_spec_file
-from mxstab.model.io import write_atomic
-from mxstab.model.scenarios import load_scenario
+from mxstab.model.config import ConfigError, field_table, load_spec_file
+from mxstab.model.io import remove_partials, write_atomic
+from mxstab.model.scenarios import Scenario, load_scenario
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+MAX_RUNS = 1_000_000
+"""The largest plan a sweep builds unless told otherwise (`max_runs`, `--max-runs`)."""
+
+
+class FolderBusy(RuntimeError):
+    """Another sweep holds the folder's lock."""
 
 
 class SweepSpec(BaseModel):
@@ -46,6 +59,7 @@ class SweepSpec(BaseModel):
     resolution: float = 0.25
     set: dict[str, Any] = {}
     outputs: list[str] = ["homicide_rate"]
+    max_runs: int = Field(MAX_RUNS, ge=1, description="refuse a larger plan before building it")
 
     @field_validator("outputs")
     @classmethod
@@ -74,7 +88,7 @@ class SweepSpec(BaseModel):
 @dataclass(frozen=True)
 class RunPoint:
     run_id: str
-    scenario: str
+    scenario: Scenario
     params: dict[str, Any]
     seed: int
     months: int
@@ -87,19 +101,59 @@ def load_spec(path: Path) -> SweepSpec:
     return load_spec_file(path, SweepSpec)
 
 
+CODE = ("model", "agents", "experiments/batch.py", "experiments/run.py", "experiments/sweep.py")
+"""What a run's numbers and columns come from: the model's code and data (calibration and
+scenarios included) and the code that runs and writes it."""
+
+
+@cache
 def model_version() -> str:
-    """The package version and the calibrated values: what a run's numbers depend on besides
-    its own parameters."""
-    digest = hashlib.sha256(CALIBRATION_FILE.read_bytes()).hexdigest()[:12]
-    return f"{metadata.version('mxstab')}+{digest}"
+    """The package version and a digest of `CODE`: any edit there gives new run ids."""
+    digest = hashlib.sha256()
+    for part in CODE:
+        path = PACKAGE / part
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(PACKAGE).as_posix().encode())
+                digest.update(file.read_bytes())
+    return f"{metadata.version('mxstab')}+{digest.hexdigest()[:12]}"
 
 
-def run_id(scenario: str, params: dict[str, Any], seed: int, months: int, resolution: float) -> str:
+def run_id(
+    scenario: Scenario, params: dict[str, Any], seed: int, months: int, resolution: float
+) -> str:
+    """Everything a run's result depends on: the scenario file's contents, the parameters, the
+    seed, the length, the resolution and the model's code and data."""
     key = json.dumps(
-        [scenario, sorted(params.items()), seed, months, resolution, model_version()],
+        [
+            scenario.name,
+            scenario.digest,
+            sorted(params.items()),
+            seed,
+            months,
+            resolution,
+            model_version(),
+        ],
         default=str,
     )
     return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def plan_size(spec: SweepSpec) -> int:
+    """How many runs a spec plans, counted without building them."""
+    seeds = len(parse_seeds(spec.seeds))
+    if spec.design == "grid":
+        return math.prod(len(values) for values in spec.grid.values()) * seeds
+    per_sample = {"lhs": 1, "morris": len(spec.bounds) + 1, "sobol": len(spec.bounds) + 2}
+    return spec.samples * per_sample[spec.design] * seeds
+
+
+def check_size(runs: int, limit: int) -> None:
+    if runs > limit:
+        raise ConfigError(
+            f"max_runs: the plan has {runs:,} runs, above the limit of {limit:,} (raise "
+            "--max-runs if you mean it)"
+        )
 
 
 def design_points(spec: SweepSpec) -> list[dict[str, Any]]:
@@ -141,23 +195,36 @@ def salib_sample(design: str, names, low, high, samples: int, seed: int) -> np.n
 
 
 def typed(params: dict[str, Any]) -> dict[str, Any]:
-    """Round values of integer fields (samplers give floats)."""
+    """Each value as its field's type: integer fields rounded (samplers give floats), float
+    fields as floats (so `1,2.5` collects as one column)."""
     kinds = {row["name"]: row["type"] for row in field_table()}
-    return {k: int(round(v)) if kinds.get(k) == "int" else v for k, v in params.items()}
+    cast = {"int": lambda v: int(round(v)), "float": float}
+    return {k: cast[kinds[k]](v) if kinds.get(k) in cast else v for k, v in params.items()}
 
 
-def plan(spec: SweepSpec) -> list[RunPoint]:
-    """Every run of the sweep, each config validated now, before anything runs."""
-    scenario = load_scenario(spec.scenario)
-    runs = []
-    for params in design_points(spec):
-        params = typed(params)
+def plan(spec: SweepSpec, scenario: Scenario | None = None) -> list[RunPoint]:
+    """Every run of the sweep (of `scenario`, else the spec's named one), each config validated
+    now, before anything runs; a plan above `max_runs` or with two points that run the same
+    (after rounding to the fields' types) is refused."""
+    check_size(plan_size(spec), spec.max_runs)
+    scenario = scenario or load_scenario(spec.scenario)
+    seeds = parse_seeds(spec.seeds)
+    runs, asked = [], {}
+    for given in design_points(spec):
+        params = typed(given)
         overrides = {**spec.set, **params}
-        scenario.config(overrides)
-        for seed in parse_seeds(spec.seeds):
-            rid = run_id(spec.scenario, overrides, seed, spec.months, spec.resolution)
+        scenario.check_levers_act(overrides, spec.months)
+        key = json.dumps(sorted(params.items()), default=str)
+        if key in asked:
+            raise ConfigError(
+                f"grid: the points {asked[key]} and {given} run the same ({params}); give "
+                "distinct values"
+            )
+        asked[key] = given
+        for seed in seeds:
+            rid = run_id(scenario, overrides, seed, spec.months, spec.resolution)
             runs.append(
-                RunPoint(rid, spec.scenario, params, seed, spec.months, spec.resolution, overrides)
+                RunPoint(rid, scenario, params, seed, spec.months, spec.resolution, overrides)
             )
     return runs
 
@@ -166,7 +233,7 @@ def run_point(point: RunPoint, out: str) -> dict[str, Any]:
     """Run one point and write its Parquet (or its error); return a small summary."""
     runs = Path(out) / "runs"
     try:
-        config = load_scenario(point.scenario).config(point.overrides)
+        config = point.scenario.config(point.overrides)
     except Exception as error:  # a failing run is recorded and the sweep goes on
         return failed(point, runs, repr(error), traceback.format_exc())
     spec = RunSpec(config, point.seed, point.months, resolution=point.resolution, keep_going=True)
@@ -190,15 +257,28 @@ def failed(point: RunPoint, runs: Path, error: str, trace: str) -> dict[str, Any
     return {"run_id": point.run_id, "ok": False, "error": error}
 
 
+def finished(path: Path) -> bool:
+    """A run file that exists and is whole (its Parquet footer reads): a truncated one is not
+    done, and its run is redone."""
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_metadata(path)
+    except (OSError, ValueError):  # missing, or not (or no longer) a Parquet file
+        return False
+    return True
+
+
 def pending(points: list[RunPoint], out: Path) -> list[RunPoint]:
-    """Runs without a finished Parquet file."""
-    return [p for p in points if not (out / "runs" / f"{p.run_id}.parquet").exists()]
+    """Runs without a whole Parquet file."""
+    return [p for p in points if not finished(out / "runs" / f"{p.run_id}.parquet")]
 
 
 def write_plan(spec: SweepSpec, points: list[RunPoint], out: Path) -> None:
     (out / "runs").mkdir(parents=True, exist_ok=True)
     table = {
         "spec": spec.model_dump(),
+        "scenario_sha256": points[0].scenario.digest if points else "",
         "model_version": model_version(),
         "runs": [{"run_id": p.run_id, "params": p.params, "seed": p.seed} for p in points],
     }
@@ -208,31 +288,83 @@ def write_plan(spec: SweepSpec, points: list[RunPoint], out: Path) -> None:
         write_atomic(path, lambda p: p.write_text(text))
 
 
-def status(out: Path) -> dict[str, list[str]]:
-    """done / failed / missing run ids of a sweep folder."""
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the sweep folder's lock (FolderBusy when another sweep holds it), and clear what
+    killed writers left half-written."""
+    from filelock import FileLock, Timeout
+
+    out.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(out / ".sweep.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise FolderBusy(f"{out}: another sweep is writing here; wait for it to end") from None
+    try:
+        if (out / "runs").is_dir():
+            remove_partials(out / "runs")
+        yield
+    finally:
+        lock.release()
+
+
+def planned_ids(out: Path) -> list[str]:
+    """The run ids `sweep.json` plans; ConfigError when there is none or it is not whole."""
     plan_file = out / "sweep.json"
     if not plan_file.exists():
         raise ConfigError(f"{out} holds no sweep.json (not a sweep folder)")
-    ids = [run["run_id"] for run in json.loads(plan_file.read_text())["runs"]]
+    try:
+        return [run["run_id"] for run in json.loads(plan_file.read_text())["runs"]]
+    except (ValueError, KeyError, TypeError):
+        raise ConfigError(
+            f"{plan_file} is not a whole sweep plan (truncated?): rerun the sweep to rewrite it"
+        ) from None
+
+
+def status(out: Path) -> dict[str, list[str]]:
+    """done / truncated / failed / missing run ids of a sweep folder."""
     runs = out / "runs"
-    done = [i for i in ids if (runs / f"{i}.parquet").exists()]
-    failed = [i for i in ids if i not in done and (runs / f"{i}.error.json").exists()]
-    missing = [i for i in ids if i not in done and i not in failed]
-    return {"done": done, "failed": failed, "missing": missing}
+    state: dict[str, list[str]] = {"done": [], "truncated": [], "failed": [], "missing": []}
+    for rid in planned_ids(out):
+        path = runs / f"{rid}.parquet"
+        if finished(path):
+            state["done"].append(rid)
+        elif path.exists():
+            state["truncated"].append(rid)
+        elif (runs / f"{rid}.error.json").exists():
+            state["failed"].append(rid)
+        else:
+            state["missing"].append(rid)
+    return state
 
 
-def collect(out: Path, target: Path) -> int:
-    """All finished runs as one Parquet table, sorted by run and month; returns its rows."""
-    import pyarrow.dataset as ds
+def collect(out: Path, target: Path) -> tuple[int, int]:
+    """The plan's finished runs (only those: never other files in `runs/`) as one Parquet table,
+    sorted by run and month; returns its rows and how many planned runs are not finished. A
+    run file with another schema than the first is refused, named."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    files = sorted((out / "runs").glob("*.parquet"))
-    if not files:
-        raise ConfigError(f"{out}/runs holds no finished run")
-    table = ds.dataset([str(f) for f in files], format="parquet").to_table()
-    table = table.sort_by([("run_id", "ascending"), ("month", "ascending")])
+    state = status(out)
+    if not state["done"]:
+        raise ConfigError(f"{out}: no planned run has finished")
+    tables, paths = [], [out / "runs" / f"{rid}.parquet" for rid in state["done"]]
+    for path in paths:
+        table = pq.read_table(path)
+        if tables and not table.schema.equals(tables[0].schema):
+            first = tables[0].schema
+            differ = sorted(
+                set(table.schema.names) ^ set(first.names)
+                or {f.name for f in table.schema if f != first.field(f.name)}
+            )
+            raise ConfigError(
+                f"{path.name} and {paths[0].name} in {path.parent} differ in {differ}: the "
+                "folder mixes sweeps or versions"
+            )
+        tables.append(table)
+    table = pa.concat_tables(tables).sort_by([("run_id", "ascending"), ("month", "ascending")])
     write_atomic(target, lambda p: pq.write_table(table, p))
-    return table.num_rows
+    return table.num_rows, len(planned_ids(out)) - len(state["done"])
 
 
 def parse_value(text: str) -> Any:
@@ -249,6 +381,7 @@ def parse_value(text: str) -> Any:
 
 
 def execute(
+    spec: SweepSpec,
     points: list[RunPoint],
     out: Path,
     workers: int,
@@ -256,6 +389,9 @@ def execute(
     slurm: Slurm | None = None,
     on_done=None,
 ) -> list[dict[str, Any]]:
-    """Run the points not yet finished (`pool.run_all`'s executors); one small summary per run."""
-    work = partial(run_point, out=str(out))
-    return run_all(work, pending(points, out), workers, on_done, dask, slurm)
+    """Under the folder's lock, write the plan and run the points not yet finished
+    (`pool.run_all`'s executors); one small summary per run."""
+    with locked(out):
+        write_plan(spec, points, out)
+        work = partial(run_point, out=str(out))
+        return run_all(work, pending(points, out), workers, on_done, dask, slurm)

@@ -73,8 +73,9 @@ def test_a_killed_sweep_resumes_and_loses_nothing(tmp_path, reference):
     assert sorted(resumed) == sorted(reference)
     for run, frame in reference.items():
         pd.testing.assert_frame_equal(resumed[run], frame)
-    assert run_mxstab("sweep-status", str(out)).stdout.splitlines()[:3] == [
+    assert run_mxstab("sweep-status", str(out)).stdout.splitlines()[:4] == [
         f"done: {len(reference)}",
+        "truncated: 0",
         "failed: 0",
         "missing: 0",
     ]
@@ -171,7 +172,6 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     spec = sweeps.load_spec(write_spec(tmp_path, SPEC.replace('"0-3"', '"0-2"')))
     points = sweeps.plan(spec)
     out = tmp_path / "out"
-    sweeps.write_plan(spec, points, out)
     from mxstab.experiments import batch
 
     real = batch.run_model
@@ -182,7 +182,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
         return real(config, seed, *rest)
 
     monkeypatch.setattr(batch, "run_model", flaky)
-    summaries = sweeps.execute(points, out, workers=1)
+    summaries = sweeps.execute(spec, points, out, workers=1)
     assert sum(not s["ok"] for s in summaries) == 4
     state = sweeps.status(out)
     assert len(state["failed"]) == 4 and len(state["done"]) == 8 and not state["missing"]

@@ -121,6 +121,9 @@ class AppModel(MxStabModel):
         if str(resolution) not in RESOLUTIONS:
             problems.append(f"resolution: expected 0.25 or 0.1, got {resolution!r}; using 0.25")
             resolution = "0.25"
+        if preset not in scenario_names():
+            problems.append(f"preset: unknown {preset!r}; running the baseline")
+            preset = "baseline"
         defaults = {row["name"]: row["default"] for row in lever_rows()}
         overrides = {}
         for name, value in levers.items():
