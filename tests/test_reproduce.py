@@ -65,6 +65,9 @@ def test_a_rerun_gives_identical_tables_and_a_manifest(tmp_path):
         ("[compare]\nmonths = 0", "months"),
         ("[robustness]\nworkers = 0", "workers"),
         ('[robustness]\nscenarios = ["nope"]', "scenarios"),
+        ("[validation]\nkingpin = { seeds = -1 }", "seeds"),
+        ("[validation]\nkingpin = { sedes = 2 }", "sedes"),
+        ("[validation]\ncontagion = { seeds = 2 }", "contagion"),
     ],
 )
 def test_a_bad_study_is_refused_before_anything_is_written(tmp_path, table, named):
