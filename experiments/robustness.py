@@ -200,11 +200,25 @@ def drivers(deltas: pd.DataFrame, features: pd.DataFrame, top: int = 5) -> pd.Da
 PRIM_LEVELS = (1, 2)
 
 
+SIGNIFICANT = 0.05
+"""A restriction stays in a PRIM box only when its quasi-p value (Bryant & Lempert 2010: a
+one-sided binomial test of the box's density with and without it) is below this."""
+
+
+def quasi_p(box, index: int, name: str) -> float:
+    """The quasi-p value of box `index`'s restriction on `name` (its lower or upper bound, the
+    one that is restricted; -1 marks the other)."""
+    return min(p for p in box.p_values[index][name] if p >= 0)
+
+
 def prim_boxes(table: pd.DataFrame, features: pd.DataFrame, horizon: int) -> pd.DataFrame:
     """prim_boxes.csv: for escalation ≥ 1 and ≥ 2 in the adaptive scenario's runs (one case per
-    sample and seed), PRIM's box (`ema_workbench`) with the highest density among those
-    covering at least half the cases, or a row saying none exists; each restricted assumption
-    with its bounds, the box's coverage, density and mass, and the horizon in months."""
+    sample and seed), PRIM's box (`ema_workbench`): on the peeling trajectory, the box with the
+    highest density (then coverage) among those with coverage and density ≥ 0.5, less every
+    restriction whose quasi-p value is not below `SIGNIFICANT` (weakest first: with many
+    assumptions and few cases PRIM also restricts noise), said when the rest no longer has
+    coverage and density ≥ 0.5; or a row saying why there is no box. Each kept restriction with
+    its bounds and quasi-p value, the box's coverage, density and mass, and the horizon."""
     from ema_workbench.analysis import prim
 
     runs = table[table["scenario"] == ADAPTIVE].merge(features, on=KEYS)
@@ -222,25 +236,35 @@ def prim_boxes(table: pd.DataFrame, features: pd.DataFrame, horizon: int) -> pd.
         if good.empty:
             rows.append(base | {"box": "none with coverage ≥ 0.5 and density ≥ 0.5"})
             continue
-        best = good.sort_values(["density", "coverage"]).iloc[-1]
-        limits = box.box_lims[int(best["id"])]
-        start = {name: x[name].min() for name in x.columns}
-        end = {name: x[name].max() for name in x.columns}
-        for name in x.columns:
-            low, high = float(limits[name].iloc[0]), float(limits[name].iloc[1])
-            if low > start[name] or high < end[name]:
-                rows.append(
-                    base
-                    | {
-                        "box": f"box {int(best['id'])}",
-                        "coverage": float(best["coverage"]),
-                        "density": float(best["density"]),
-                        "mass": float(best["mass"]),
-                        "assumption": name,
-                        "low": low,
-                        "high": high,
-                    }
-                )
+        chosen = good.sort_values(["density", "coverage"], ascending=False).iloc[0]
+        index = int(chosen["id"])
+        while weak := [n for n in box.p_values[index] if quasi_p(box, index, n) >= SIGNIFICANT]:
+            box.drop_restriction(max(weak, key=lambda n: quasi_p(box, index, n)), index)
+            index = len(box.peeling_trajectory) - 1  # the dropped box joins the trajectory
+        stats = box.peeling_trajectory.iloc[index]
+        limits, p_values = box.box_lims[index], box.p_values[index]
+        if not p_values:
+            rows.append(base | {"box": "none: no restriction of the box is significant"})
+            continue
+        holds = stats["coverage"] >= 0.5 and stats["density"] >= 0.5
+        label = f"box {int(chosen['id'])}, significant restrictions only" + (
+            "" if holds else ": coverage or density below 0.5, so no box meets both"
+        )
+        for name in p_values:
+            rows.append(
+                base
+                | {
+                    "box": label,
+                    "meets_thresholds": bool(holds),
+                    "coverage": float(stats["coverage"]),
+                    "density": float(stats["density"]),
+                    "mass": float(stats["mass"]),
+                    "assumption": name,
+                    "low": float(limits[name].iloc[0]),
+                    "high": float(limits[name].iloc[1]),
+                    "quasi_p": quasi_p(box, index, name),
+                }
+            )
     return pd.DataFrame(rows)
 
 
