@@ -25,6 +25,35 @@ app = typer.Typer(
 )
 
 
+def show_version(value: bool) -> None:
+    if value:
+        from importlib import metadata
+
+        from mxstab.experiments.run import git_revision
+
+        print(f"mxstab {metadata.version('mxstab')} (git {git_revision()[:12]})")
+        raise typer.Exit()
+
+
+@app.callback()
+def everything(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="print the version and stop"
+        ),
+    ] = False,
+) -> None:
+    """mxstab: an agent-based model of regional stability in Mexico."""
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    markdown = "markdown"
+    json = "json"
+
+
 class MapLayer(StrEnum):
     state = "state"
     population = "population"
@@ -340,12 +369,20 @@ def compare(
         list[str] | None, typer.Option("--set", help="override a parameter: name=value")
     ] = None,
     posterior: Posterior = False,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            help="table (fits the terminal), csv, markdown or json: one row per scenario and "
+            "figure",
+        ),
+    ] = OutputFormat.table,
 ) -> None:
     """Run scenarios over paired seeds; print the table; write summary.csv and report.html."""
     import time
 
     from mxstab.experiments.compare import compare as run_comparison
-    from mxstab.experiments.compare import figure_text, plan
+    from mxstab.experiments.compare import plan
     from mxstab.experiments.run import parse_seeds
     from mxstab.experiments.sweep import MAX_RUNS, check_size
     from mxstab.model.config import ConfigError, parse_assignments
@@ -375,47 +412,58 @@ def compare(
     with progress_bar() as progress:
         task = progress.add_task(f"{len(jobs)} runs", total=len(jobs))
         result = run_comparison(jobs, workers, out, on_done=lambda _: progress.advance(task))
+    show_comparison(result, months, output_format)
+    names = ", ".join(p.name for p in result.files)
+    print(f"wrote {names} in {out} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+
+def show_comparison(result, months: int, output_format: OutputFormat) -> None:
+    """The comparison's figures, one row per scenario and figure; as a table, every cell wraps
+    to the terminal's width (COLUMNS; 80 when piped) rather than being cut."""
+    from mxstab.experiments.compare import long_table
+    from mxstab.viz.numbers import estimate
+
+    rows = long_table(result.summary)
+    numbers = rows.drop(columns=["value_text", "change_text"])
+    if output_format == OutputFormat.csv:
+        print(numbers.to_csv(index=False), end="")
+        return
+    if output_format == OutputFormat.json:
+        print(numbers.to_json(orient="records", indent=1))
+        return
+    if output_format == OutputFormat.markdown:
+        text = rows[["scenario", "figure", "value_text", "change_text"]]
+        print(text.to_markdown(index=False, headers=["scenario", "figure", "value", "change"]))
+        return
+    console = Console()
     table = Table(
-        title=f"{months} months, last-year figures: mean [90% interval]; Δ vs baseline "
-        "(paired, shown when beyond the seeds' noise)"
+        title=f"{months} months: mean (90% range over seeds); change against the same-seed "
+        "baseline, 'no change' when within the seeds' noise",
+        show_lines=False,
     )
-    shown = {
-        "homicide_rate": "homicides /100k",
-        "cartel_members": "members",
-        "cartels_active": "groups",
-        "cocaine_to_us_tons": "cocaine t",
-        "fentanyl_to_us_index": "fentanyl index",
-        "seized_tons": "seized t",
-        "strike_deaths": "strike deaths",
-        "displaced": "displaced",
-        "relations_index": "relations",
-        "escalation_level": "max escalation",
-    }
-    table.add_column("scenario", no_wrap=True)
-    for label in shown.values():
-        table.add_column(label, justify="right")
-    for _, row in result.summary.iterrows():
-        cells = []
-        for name in shown:
-            value, delta = figure_text(row, name)
-            cells.append(f"{value}\n{delta}" if delta else value)
-        table.add_row(str(row["scenario"]), *cells)
-    console = Console(width=None if sys.stdout.isatty() else 240)
+    for column in ("scenario", "figure", "value", "change"):
+        table.add_column(column, overflow="fold")
+    for scenario, part in rows.groupby("scenario", sort=False):
+        for index, row in enumerate(part.itertuples()):
+            table.add_row(
+                scenario if index == 0 else "",
+                row.figure,
+                row.value_text,
+                row.change_text,
+                end_section=index == len(part) - 1,
+            )
     console.print(table)
     if not result.odds.empty:
-        odds = Table(title="Is intervention inevitable? P(escalation level ≥ k) [90% interval]")
+        odds = Table(title="Is intervention inevitable? P(escalation level ≥ k) (90% range)")
         for column in ("scenario", "within", "≥ 1", "≥ 2", "≥ 3"):
-            odds.add_column(column, justify="right")
+            odds.add_column(column, overflow="fold")
         for (label, horizon), group in result.odds.groupby(["scenario", "months"], sort=False):
             odds.add_row(
                 label,
                 f"{horizon} months",
-                *(f"{r.probability:.2f} [{r.lo:.2f}, {r.hi:.2f}]" for r in group.itertuples()),
+                *(estimate(r.probability, r.lo, r.hi) for r in group.itertuples()),
             )
         console.print(odds)
-    print(
-        f"wrote {', '.join(str(p) for p in result.files)} in {time.perf_counter() - started:.0f} s"
-    )
 
 
 @app.command("app")
@@ -859,8 +907,19 @@ def params(
     for column in shown:
         table.add_column(column)
     for row in rows:
-        table.add_row(*("" if row[k] is None else str(row[k]) for k in shown))
+        table.add_row(*(shown_value(row[k]) for k in shown))
     Console(width=max(Console().width, 160)).print(table)
+
+
+def shown_value(value: Any) -> str:
+    """A parameter's value as `mxstab params` prints it: numbers to 4 significant figures."""
+    from mxstab.viz.numbers import number
+
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return number(value, digits=4)
+    return str(value)
 
 
 class CalibrationPart(StrEnum):

@@ -23,6 +23,7 @@ from mxstab.experiments.batch import RunSpec, RunSummary, run_many
 from mxstab.model.io import staged_folder, write_atomic
 from mxstab.model.scenarios import load_scenario
 from mxstab.model.world.calendar import DEFAULT_START, months_between
+from mxstab.viz.numbers import effect, estimate
 
 FIGURES = {
     "homicide_rate": "homicides per 100k, last year",
@@ -135,20 +136,45 @@ def is_effect(delta: pd.Series, base: pd.Series) -> bool:
 
 
 def figure_text(row: pd.Series, name: str) -> tuple[str, str]:
-    """A figure as shown: `mean [90% interval]` (the value alone when deterministic), and its
-    change against the baseline (`Δ …` when an effect, `Δ within noise` when not)."""
-    if row.get(f"{name}_deterministic"):
-        value = f"{row[name]:,.3g} (every seed)"
-    else:
-        value = f"{row[name]:,.3g} [{row[f'{name}_lo']:,.3g}, {row[f'{name}_hi']:,.3g}]"
+    """A figure as shown (`viz.numbers`): `mean (low to high)` over the seeds, the value alone
+    when every seed gives it; and its change against the same-seed baseline, signed with its
+    range when it stands out of the seeds' noise, "no change" when not ("" for the baseline)."""
+    value = estimate(
+        row[name],
+        row[f"{name}_lo"],
+        row[f"{name}_hi"],
+        bool(row.get(f"{name}_deterministic")),
+    )
     delta = row.get(f"delta_{name}")
     if row["scenario"] == "baseline" or pd.isna(delta):
         return value, ""
-    if not row[f"delta_{name}_effect"]:
-        return value, "Δ within noise"
-    return value, (
-        f"Δ {delta:+,.3g} [{row[f'delta_{name}_lo']:+,.3g}, {row[f'delta_{name}_hi']:+,.3g}]"
-    )
+    low, high = row[f"delta_{name}_lo"], row[f"delta_{name}_hi"]
+    return value, effect(delta, low, high, bool(row[f"delta_{name}_effect"]))
+
+
+def long_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per scenario and figure: its numbers (mean, 90% range, paired change and its
+    range, whether the change is an effect) and their text."""
+    rows = []
+    for _, row in summary.iterrows():
+        for name, label in FIGURES.items():
+            value, change = figure_text(row, name)
+            rows.append(
+                {
+                    "scenario": row["scenario"],
+                    "figure": label,
+                    "mean": row[name],
+                    "low": row[f"{name}_lo"],
+                    "high": row[f"{name}_hi"],
+                    "change": row.get(f"delta_{name}"),
+                    "change_low": row.get(f"delta_{name}_lo"),
+                    "change_high": row.get(f"delta_{name}_hi"),
+                    "is_effect": row.get(f"delta_{name}_effect"),
+                    "value_text": value,
+                    "change_text": change,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def wilson(successes: int, trials: int, z: float = 1.645) -> tuple[float, float]:

@@ -97,7 +97,7 @@ def escalation_levels(per_run: pd.DataFrame) -> Figure:
 
 
 def summary_html(summary: pd.DataFrame) -> str:
-    """Mean [90% interval] per figure, and the paired change against the baseline
+    """Mean (90% range over seeds) per figure, and the paired change against the baseline
     (`compare.figure_text`)."""
     header = "".join(f"<th>{html.escape(text)}</th>" for text in FIGURES.values())
     rows = []
@@ -156,8 +156,9 @@ def write_report(
     )
     sections = [
         f"<h1>mxstab comparison</h1><ul>{listed}</ul>",
-        "<h2>Scenarios</h2><p>Mean [90% interval over seeds]; Δ: paired change against the "
-        "same-seed baseline.</p>" + summary_html(summary),
+        "<h2>Scenarios</h2><p>Mean (90% range over seeds); below it, the paired change against "
+        "the same-seed baseline, or 'no change' when the seeds' noise cannot tell it from "
+        "zero; '(every seed)' marks a figure every seed gives alike.</p>" + summary_html(summary),
         "<h2>National homicide rate</h2>"
         f'<img alt="homicide rate over time" src="data:image/png;base64,'
         f'{png(rate_over_time(national, start))}">',

@@ -29,9 +29,9 @@ def test_a_figure_equal_in_every_seed_is_shown_without_an_interval():
     summary = summarise(table)
     policy = summary[summary["scenario"] == "policy"].iloc[0]
     value, delta = figure_text(policy, "relations_index")
-    assert value == "0.599 (every seed)" and delta == "Δ within noise"
+    assert value == "0.599 (every seed)" and delta == "no change"
     value, _ = figure_text(policy, "homicide_rate")
-    assert "[" in value and "every seed" not in value
+    assert " to " in value and "every seed" not in value
 
 
 def test_a_change_within_the_noise_is_not_an_effect():
@@ -44,6 +44,32 @@ def test_a_change_within_the_noise_is_not_an_effect():
         }
     )
     policy = summarise(table).query("scenario == 'policy'").iloc[0]
-    assert figure_text(policy, "fentanyl_to_us_index")[1] == "Δ within noise"
-    assert figure_text(policy, "seized_tons")[1] == "Δ within noise"
-    assert figure_text(policy, "cocaine_to_us_tons")[1].startswith("Δ -2")
+    assert figure_text(policy, "fentanyl_to_us_index")[1] == "no change"
+    assert figure_text(policy, "seized_tons")[1] == "no change"
+    assert figure_text(policy, "cocaine_to_us_tons")[1].startswith("-2")
+
+
+def test_the_terminal_table_fits_80_columns_and_other_formats_parse(tmp_path):
+    import json
+    import os
+    import subprocess
+
+    from conftest import MXSTAB
+
+    args = ["compare", "--seeds", "2", "--months", "30", "--scenarios", "baseline,kingpin_campaign"]
+    env = {**os.environ, "COLUMNS": "80"}
+    shown = subprocess.run(
+        [str(MXSTAB), *args, "--out", str(tmp_path / "a")], capture_output=True, text=True, env=env
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "…" not in shown.stdout and max(map(len, shown.stdout.splitlines())) <= 80
+    assert "wrote summary.csv" in shown.stderr  # paths, which cannot wrap, go to stderr
+    assert "kingpin_campaign" in shown.stdout and "homicides per 100k" in shown.stdout
+    as_json = subprocess.run(
+        [str(MXSTAB), *args, "--format", "json", "--out", str(tmp_path / "b")],
+        capture_output=True,
+        text=True,
+    )
+    records = json.loads(as_json.stdout)
+    assert len(records) == 2 * len(FIGURES)
+    assert {"scenario", "figure", "mean", "low", "high", "change"} <= set(records[0])
