@@ -268,12 +268,45 @@ def map_command(
         Path, typer.Option("--out", "-o", callback=output_folder(kind="file"), help="PNG to write")
     ],
     resolution: Resolution = 0.25,
-    layer: Annotated[MapLayer, typer.Option(help="what to colour the cells by")] = MapLayer.state,
+    layer: Annotated[
+        str,
+        typer.Option(
+            help="static: state, population, homicide_rate, cartel; of a run (--run): "
+            "homicide_rate, corruption, stability_index, displaced"
+        ),
+    ] = "state",
+    run_folder: Annotated[
+        Path | None, typer.Option("--run", help="a folder `mxstab run` wrote: draw its outputs")
+    ] = None,
+    month: Annotated[
+        str | None, typer.Option(help="with --run: the month to draw, YYYY-MM (default: the last)")
+    ] = None,
 ) -> None:
-    """Draw a labelled map of Mexico (state outlines, ports and crossings) to a PNG."""
-    from mxstab.viz.maps import save_world_map
+    """Draw a labelled map of Mexico (state outlines, ports and crossings) to a PNG: a layer of
+    the static world, or with --run a layer of a run's outputs in one month."""
+    from mxstab.viz.maps import RUN_LAYERS, save_run_map, save_world_map
 
-    path = save_world_map(layer.value, resolution, out)
+    if run_folder is None:
+        if month is not None:
+            raise typer.BadParameter("--month needs --run", param_hint="'--month'")
+        if layer not in list(MapLayer):
+            allowed = ", ".join(MapLayer)
+            raise typer.BadParameter(f"expected one of {allowed}", param_hint="'--layer'")
+        path = save_world_map(layer, resolution, out)
+    else:
+        if not (run_folder / "manifest.json").is_file():
+            raise typer.BadParameter(f"{run_folder} is not a run folder", param_hint="'--run'")
+        if layer not in RUN_LAYERS:
+            allowed = ", ".join(RUN_LAYERS)
+            raise typer.BadParameter(f"expected one of {allowed}", param_hint="'--layer'")
+        import pandas as pd
+
+        when = (
+            month
+            or pd.read_parquet(run_folder / "states.parquet", columns=["date"])["date"].iloc[-1]
+        )
+        with refused("'--month'", ValueError):
+            path = save_run_map(run_folder, layer, when, out)
     print(f"wrote {path}")
 
 

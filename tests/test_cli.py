@@ -264,3 +264,31 @@ def test_calibrate_refuses_bad_options_before_fitting(args, named):
     done = run_mxstab("calibrate", *args)
     assert done.returncode == 2
     assert named in done.stderr and "Traceback" not in done.stderr
+
+
+def test_map_draws_a_runs_month_and_refuses_one_it_does_not_cover(tmp_path):
+    run = tmp_path / "run"
+    assert run_mxstab("run", "--months", "3", "--out", str(run)).returncode == 0
+    drawn = {}
+    for layer in ("homicide_rate", "stability_index"):
+        out = tmp_path / f"{layer}.png"
+        done = run_mxstab(
+            "map", "--run", str(run), "--layer", layer, "--month", "2024-02", "--out", str(out)
+        )
+        assert done.returncode == 0, done.stderr
+        drawn[layer] = out.read_bytes()
+    assert drawn["homicide_rate"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert drawn["homicide_rate"] != drawn["stability_index"]
+    done = run_mxstab(
+        "map",
+        "--run",
+        str(run),
+        "--month",
+        "2030-01",
+        "--layer",
+        "homicide_rate",
+        "--out",
+        str(tmp_path / "x.png"),
+    )
+    assert done.returncode == 2 and "'--month'" in done.stderr and "2024-03" in done.stderr
+    assert not (tmp_path / "x.png").exists()

@@ -6,12 +6,14 @@ Imports matplotlib only (never Solara), so headless runs can write maps.
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
 import matplotlib.colors as mcolors
 import numpy as np
+import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -232,6 +234,42 @@ def save_world_map(layer_name: str, resolution: float, out: Path) -> Path:
     grid = load_grid(resolution)
     layer = world_layer(layer_name, resolution)
     return save_figure(draw_map(grid, layer, f"Mexico at {resolution}° — {layer.label}"), out)
+
+
+RUN_LAYERS = {
+    "homicide_rate": "homicides per 100k per year, by state",
+    "corruption": "corruption (0–1), population-weighted by state",
+    "stability_index": "stability (0–1), by state",
+    "displaced": "people displaced in the month, by state",
+}
+"""The layers `mxstab map --run` draws from a run's states.parquet."""
+
+
+def run_layer(states: pd.DataFrame, grid: Grid, name: str) -> Layer:
+    """One month of a run's state figures painted on the states' cells."""
+    if name not in RUN_LAYERS:
+        raise ValueError(f"unknown layer {name!r} for a run (allowed: {', '.join(RUN_LAYERS)})")
+    per_state = states.sort_values("state")[name].to_numpy(float)
+    values = state_values(grid, per_state)
+    label = RUN_LAYERS[name]
+    if name == "homicide_rate":
+        return rate_layer(values, label)
+    if name == "displaced":
+        return Layer(values, label, "Blues", mcolors.Normalize(0, max(np.nanmax(values), 1.0)))
+    return Layer(values, label, "viridis", mcolors.Normalize(0, 1))
+
+
+def save_run_map(run: Path, layer_name: str, month: str, out: Path) -> Path:
+    """Draw one layer of a finished run (`mxstab run --out RUN`) in one of its months."""
+    manifest = json.loads((run / "manifest.json").read_text())
+    states = pd.read_parquet(run / "states.parquet")
+    chosen = states[states["date"] == month]
+    if chosen.empty:
+        first, last = states["date"].iloc[0], states["date"].iloc[-1]
+        raise ValueError(f"the run covers {first} to {last}, not {month!r}")
+    grid = load_grid(manifest["resolution"])
+    title = f"{manifest['scenario']}, seed {manifest['seed']}, {month}"
+    return save_figure(draw_map(grid, run_layer(chosen, grid, layer_name), title), out)
 
 
 FORCE_STYLE = {
