@@ -210,7 +210,7 @@ Resolution = Annotated[
 ]
 
 
-@app.command()
+@app.command(short_help="The world per state: cells, area, people, homicides")
 def info(
     resolution: Resolution = 0.25,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
@@ -262,7 +262,7 @@ def info(
     console.print(points)
 
 
-@app.command("map")
+@app.command("map", short_help="Draw a map: a static layer, or a run's month")
 def map_command(
     out: Annotated[
         Path, typer.Option("--out", "-o", callback=output_folder(kind="file"), help="PNG to write")
@@ -310,7 +310,7 @@ def map_command(
     print(f"wrote {path}")
 
 
-@app.command()
+@app.command(short_help="Run one scenario; write its tables, manifest, maps")
 def run(
     out: Annotated[
         Path,
@@ -380,7 +380,7 @@ def run(
     print(f"wrote {out} in {result.wall_seconds:.1f} s")
 
 
-@app.command()
+@app.command(short_help="Every scenario over paired seeds: table, report")
 def compare(
     out: Annotated[
         Path,
@@ -499,7 +499,7 @@ def show_comparison(result, months: int, output_format: OutputFormat) -> None:
         console.print(odds)
 
 
-@app.command("app")
+@app.command("app", short_help="Serve the interactive app")
 def app_command(
     port: Annotated[int, typer.Option(min=1, max=65535, help="port to serve on")] = 8765,
     host: Annotated[str, typer.Option(help="address to bind (default: this machine only)")] = (
@@ -550,7 +550,7 @@ class ValidationPart(StrEnum):
     all = "all"
 
 
-@app.command()
+@app.command(short_help="Score the model against the record it never saw")
 def validate(
     out: Annotated[
         Path,
@@ -624,7 +624,7 @@ def validate(
     print(f"wrote {', '.join(str(f) for f in files)} in {time.perf_counter() - started:.0f} s")
 
 
-@app.command()
+@app.command(short_help="Run a design of parameter values × seeds")
 def sweep(
     spec: Annotated[Path | None, typer.Argument(help="TOML spec (else the options below)")] = None,
     out: Annotated[
@@ -712,7 +712,7 @@ def sweep(
     )
 
 
-@app.command()
+@app.command(short_help="Morris or Sobol indices of a sweep's outputs")
 def sensitivity(
     spec: Annotated[Path, typer.Argument(help="TOML spec with design morris or sobol")],
     out: Annotated[
@@ -744,7 +744,7 @@ def sensitivity(
     print(f"wrote {', '.join(str(f) for f in files)}")
 
 
-@app.command()
+@app.command(short_help="Rebuild every figure and table of a study")
 def reproduce(
     spec: Annotated[Path, typer.Argument(help="study spec (experiments/specs/*.toml)")],
     out: Annotated[
@@ -768,7 +768,7 @@ def reproduce(
     print(f"wrote {len(files)} files in {out}; manifest: {files[-1]}")
 
 
-@app.command()
+@app.command(short_help="Which effects hold across the assumptions")
 def robustness(
     out: Annotated[
         Path,
@@ -843,7 +843,7 @@ def robustness(
     print(f"wrote {', '.join(str(f) for f in files)} in {time.perf_counter() - started:.0f} s")
 
 
-@app.command("sweep-status")
+@app.command("sweep-status", short_help="Which runs of a sweep are done, failed, missing")
 def sweep_status(folder: Annotated[Path, typer.Argument(help="a sweep folder")]) -> None:
     """Say which runs of a sweep are done, failed or missing."""
     from mxstab.experiments import sweep as sweeps
@@ -863,7 +863,7 @@ def sweep_status(folder: Annotated[Path, typer.Argument(help="a sweep folder")])
         print(f"  failed {run}: {error}")
 
 
-@app.command()
+@app.command(short_help="A sweep's finished runs as one Parquet table")
 def collect(
     folder: Annotated[Path, typer.Argument(help="a sweep folder")],
     out: Annotated[
@@ -886,7 +886,7 @@ def collect(
         )
 
 
-@app.command()
+@app.command(short_help="List the named scenarios")
 def scenarios() -> None:
     """List the named scenarios with a one-line description each."""
     from mxstab.model.scenarios import load_scenario, scenario_names
@@ -899,7 +899,7 @@ def scenarios() -> None:
     Console().print(table)
 
 
-@app.command()
+@app.command(short_help="Measure step times and kernel speed-ups")
 def bench(
     quick: Annotated[bool, typer.Option(help="fewer repetitions")] = False,
     sweep: Annotated[
@@ -922,7 +922,7 @@ def bench(
         write_atomic(json_out, lambda p: p.write_text(json.dumps(figures, indent=1)))
 
 
-@app.command()
+@app.command(short_help="Every parameter: kind, default, unit, range")
 def params(
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON list")] = False,
 ) -> None:
@@ -961,7 +961,7 @@ class CalibrationPart(StrEnum):
     governments = "governments"
 
 
-@app.command()
+@app.command(short_help="Fit the calibrated parameters")
 def calibrate(
     part: Annotated[
         CalibrationPart,

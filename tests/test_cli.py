@@ -292,3 +292,18 @@ def test_map_draws_a_runs_month_and_refuses_one_it_does_not_cover(tmp_path):
     )
     assert done.returncode == 2 and "'--month'" in done.stderr and "2024-03" in done.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_help_names_every_command_without_cutting_its_description():
+    import os
+    import subprocess
+
+    from conftest import MXSTAB
+
+    shown = subprocess.run(
+        [str(MXSTAB), "--help"], capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"}
+    )
+    commands = shown.stdout.split("Commands:")[1].strip().splitlines()
+    assert len(commands) >= 16 and not any(line.rstrip().endswith("...") for line in commands)
+    version = run_mxstab("--version")
+    assert version.returncode == 0 and version.stdout.startswith("mxstab ")
