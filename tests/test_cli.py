@@ -307,3 +307,17 @@ def test_help_names_every_command_without_cutting_its_description():
     assert len(commands) >= 16 and not any(line.rstrip().endswith("...") for line in commands)
     version = run_mxstab("--version")
     assert version.returncode == 0 and version.stdout.startswith("mxstab ")
+
+
+def test_params_prints_numbers_to_four_significant_figures_and_json_in_full():
+    import re
+
+    shown = run_mxstab("params")
+    assert shown.returncode == 0
+    numbers = re.findall(r"(?<![\w.:/])-?\d[\d,]*\.\d+(?![\w./])", shown.stdout)
+    assert numbers
+    for text in numbers:
+        digits = text.replace(",", "").replace("-", "").replace(".", "").lstrip("0")
+        assert len(digits) <= 4, text
+    full = json.loads(run_mxstab("params", "--json").stdout)
+    assert any(len(repr(row["default"])) > 8 for row in full if isinstance(row["default"], float))
