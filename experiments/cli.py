@@ -76,6 +76,17 @@ def refused(hint: str, *errors: type[Exception]) -> Iterator[None]:
         raise typer.BadParameter(message.splitlines()[0], param_hint=hint) from None
 
 
+@contextmanager
+def failing_runs() -> Iterator[None]:
+    """Runs that failed (RuntimeError naming where their errors are) end the command in one
+    line, exit code 1: the finished ones are kept, and a rerun retries the rest."""
+    try:
+        yield
+    except RuntimeError as error:
+        print(f"mxstab: {error}", file=sys.stderr)
+        raise typer.Exit(1) from None
+
+
 def progress_bar():
     """The bar every long command shows: what it does, the bar, done of total, time left."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -136,14 +147,25 @@ Jobs = Annotated[int, typer.Option(help="SLURM jobs")]
 def executor(dask: str | None, slurm: bool, dry_run: bool = False, **options: Any):
     """The checked SLURM options (None without --slurm), after refusing, before any compute, a
     bad option, an unreachable Dask scheduler (within 10 s) or a machine without `sbatch`."""
+    import importlib.util
+
     from pydantic import ValidationError
 
     from mxstab.experiments.pool import Slurm, check_dask, check_slurm
 
     if dask is not None and slurm:
         raise typer.BadParameter("choose one of --dask and --slurm", param_hint="'--dask'")
+    needed = {"'--dask'": "distributed"} if dask is not None else {}
+    if slurm:
+        needed = {"'--slurm'": "dask_jobqueue"}
+    for hint, module in needed.items():
+        if importlib.util.find_spec(module) is None:
+            raise typer.BadParameter(
+                f"needs the cluster extra: pip install 'mxstab[cluster]' (no {module})",
+                param_hint=hint,
+            )
     if dask is not None and dask != "local":
-        with refused("'--dask'", OSError, ImportError):
+        with refused("'--dask'", OSError, ImportError, ValueError):
             check_dask(dask)
     if not slurm:
         return None
@@ -183,7 +205,7 @@ def chosen_scenario(name: str, path: Path | None):
         return load_scenario_file(path)
 
 
-def output_folder(marker: str | None = None, kind: str = "folder"):
+def output_folder(*markers: str, kind: str = "folder", beside: bool = False):
     """A callback checking an output path while the options are parsed, before any compute
     (`writable_output`): exit 2 naming the option when it cannot take the command's output."""
     from mxstab.model.io import writable_output
@@ -192,7 +214,7 @@ def output_folder(marker: str | None = None, kind: str = "folder"):
         if value is None:
             return value
         try:
-            return writable_output(value, kind, marker)
+            return writable_output(value, kind, markers, beside)
         except ValueError as error:
             raise typer.BadParameter(str(error)) from None
 
@@ -317,7 +339,7 @@ def run(
         typer.Option(
             "--out",
             "-o",
-            callback=output_folder("manifest.json"),
+            callback=output_folder("manifest.json", beside=True),
             help="folder for Parquet, manifest, maps (replaced whole when the run ends)",
         ),
     ],
@@ -350,14 +372,16 @@ def run(
     with refused("'--months'", ConfigError):
         chosen.check_levers_act(assignments, months, start)
     with progress_bar() as progress:
-        task = progress.add_task(f"{scenario}, seed {seed}", total=months)
+        task = progress.add_task(f"{chosen.name}, seed {seed}", total=months)
         result = run_model(
             config, seed, months, resolution, lambda _: progress.advance(task), start
         )
     with staged_folder(out) as building:
         write_run(result, building, chosen, seed, resolution, assignments)
     national = result.national
-    table = Table(title=f"{scenario}, seed {seed}: {months} months from {start} at {resolution}°")
+    table = Table(
+        title=f"{chosen.name}, seed {seed}: {months} months from {start} at {resolution}°"
+    )
     for column in ("", "first month", "last month", "mean"):
         table.add_column(column, justify="right")
     for name in (
@@ -387,7 +411,7 @@ def compare(
         typer.Option(
             "--out",
             "-o",
-            callback=output_folder("summary.csv"),
+            callback=output_folder("summary.csv", beside=True),
             help="folder for the results (replaced whole when the comparison ends)",
         ),
     ] = Path("out/compare"),
@@ -415,7 +439,7 @@ def compare(
     import time
 
     from mxstab.experiments.compare import compare as run_comparison
-    from mxstab.experiments.compare import plan
+    from mxstab.experiments.compare import default_adaptive_seeds, plan
     from mxstab.experiments.run import parse_seeds
     from mxstab.experiments.sweep import MAX_RUNS, check_size
     from mxstab.model.config import ConfigError, parse_assignments
@@ -427,10 +451,11 @@ def compare(
             load_scenario(name)
     with refused("'--seeds'", ValueError):
         seed_list = parse_seeds(seeds)
-        if adaptive_seeds:
-            adaptive_list = parse_seeds(adaptive_seeds)
-        else:
-            adaptive_list = list(range(seed_list[0], seed_list[0] + 10 * len(seed_list)))
+        adaptive_list = parse_seeds(adaptive_seeds) if adaptive_seeds else []
+    with refused("'--seeds'", ConfigError):
+        adaptive_runs = len(adaptive_list) or 10 * len(seed_list)
+        check_size(len(seed_list) * len(names) + adaptive_runs, MAX_RUNS, hint="")
+    adaptive_list = adaptive_list or default_adaptive_seeds(seed_list)
     with refused("'--set'", ConfigError):
         assignments = with_posterior(parse_assignments(overrides or []), posterior)
         for name in names:
@@ -438,8 +463,6 @@ def compare(
     with refused("'--months'", ConfigError):
         for name in names:
             load_scenario(name).check_levers_act(assignments, months)
-    with refused("'--seeds'", ConfigError):
-        check_size(len(seed_list) * len(names) + len(adaptive_list), MAX_RUNS)
     jobs = plan(names, seed_list, adaptive_list, months, assignments)
     started = time.perf_counter()
     with progress_bar() as progress:
@@ -530,8 +553,8 @@ def app_command(
         "--no-open",
     ]
     with refused("'--host'", OSError):
-        address = ipaddress.ip_address(socket.gethostbyname(host))
-    if not address.is_loopback:
+        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    if not all(ipaddress.ip_address(entry[4][0]).is_loopback for entry in found):
         print(
             f"warning: serving on {host}, reachable from other machines; the app has no login, "
             "so anyone who can reach this port can use it",
@@ -670,6 +693,11 @@ def sweep(
         return
     if out is None:
         raise typer.BadParameter("a sweep needs --out DIR", param_hint="'--out'")
+    if spec is not None and (scenario_file is not None or scenario != "baseline"):
+        raise typer.BadParameter(
+            "a SPEC names its own scenario: drop --scenario and --scenario-file",
+            param_hint="'SPEC'",
+        )
     chosen = chosen_scenario(scenario, scenario_file)
     with refused("'sweep'", ConfigError, ValueError):
         if spec is not None:
@@ -707,8 +735,9 @@ def sweep(
             sweeps.execute(design, points, out, workers, dask, slurm_jobs, on_done)
     state = sweeps.status(out)
     print(
-        f"{len(state['done'])} done, {len(state['failed'])} failed, {len(state['missing'])} "
-        f"missing in {out} ({len(points) - todo} already done before this run)"
+        f"{len(state['done'])} done, {len(state['truncated'])} truncated, "
+        f"{len(state['failed'])} failed, {len(state['missing'])} missing in {out} "
+        f"({len(points) - todo} already done before this run)"
     )
 
 
@@ -752,8 +781,8 @@ def reproduce(
         typer.Option(
             "--out",
             "-o",
-            callback=output_folder("manifest.json"),
-            help="folder for figures and tables",
+            callback=output_folder("manifest.json", "compare", "robustness", "validation"),
+            help="folder for figures and tables (a killed study rerun continues)",
         ),
     ],
 ) -> None:
@@ -764,7 +793,10 @@ def reproduce(
 
     with refused("'SPEC'", ConfigError, OSError):
         load_study(spec)
-    files = run_study(spec, out)
+    from mxstab.experiments.sweep import FolderBusy
+
+    with refused("'--out'", FolderBusy), failing_runs():
+        files = run_study(spec, out)
     print(f"wrote {len(files)} files in {out}; manifest: {files[-1]}")
 
 
@@ -801,11 +833,12 @@ def robustness(
     """Which conclusions survive what we do not know: every scenario against the baseline over a
     Latin hypercube of the assumed parameters' plausible ranges × seeds (each drawing the
     calibrated parameters from their posteriors); writes robustness.csv (effect median, 90%
-    range and share_sign per scenario and outcome), drivers.csv, effects.csv and design.csv.
-    Resumable: a rerun skips finished runs."""
+    range and share_sign per scenario and outcome), drivers.csv, effects.csv, design.csv and,
+    with the adaptive scenario, prim_boxes.csv. Resumable: a rerun skips finished runs."""
     import time
 
     from mxstab.experiments.robustness import robustness as run_robustness
+    from mxstab.experiments.robustness import run_count
     from mxstab.experiments.run import parse_seeds
     from mxstab.model.config import ConfigError
     from mxstab.model.scenarios import load_scenario, scenario_names
@@ -814,6 +847,11 @@ def robustness(
     with refused("'--scenarios'", ConfigError):
         for name in names:
             load_scenario(name)
+    if not set(names) - {"baseline"}:
+        raise typer.BadParameter(
+            "name a scenario besides the baseline (effects are against it)",
+            param_hint="'--scenarios'",
+        )
     with refused("'--seeds'", ValueError):
         seed_list = parse_seeds(seeds)
     slurm_jobs = executor(
@@ -822,9 +860,9 @@ def robustness(
     from mxstab.experiments import sweep as sweeps
 
     with refused("'--max-runs'", ConfigError):
-        sweeps.check_size(samples * len(seed_list) * (len(names) + 1), max_runs or sweeps.MAX_RUNS)
+        sweeps.check_size(run_count(names, samples, len(seed_list)), max_runs or sweeps.MAX_RUNS)
     started = time.perf_counter()
-    with progress_bar() as progress, refused("'--out'", sweeps.FolderBusy):
+    with progress_bar() as progress, refused("'--out'", sweeps.FolderBusy), failing_runs():
         task = progress.add_task("robustness runs", total=None)
         files = run_robustness(
             names,

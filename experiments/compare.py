@@ -221,6 +221,12 @@ class Comparison:
     files: list[Path]
 
 
+def default_adaptive_seeds(seeds: list[int]) -> list[int]:
+    """The adaptive scenario's seeds unless given: ten times as many, from the first seed (its
+    escalation odds need more runs than an effect does)."""
+    return list(range(seeds[0], seeds[0] + 10 * len(seeds)))
+
+
 def plan(
     scenarios: list[str],
     seeds: list[int],

@@ -98,7 +98,8 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 def check_dask(address: str) -> None:
     """Connect to the Dask scheduler at `address` and leave: an unreachable one (OSError within
-    10 s) or a missing `distributed` (ImportError) is found before any compute."""
+    10 s: 5 s for the port, 5 for the scheduler), a malformed address (ValueError) or a missing
+    `distributed` (ImportError) is found before any compute."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(address)
@@ -106,7 +107,7 @@ def check_dask(address: str) -> None:
         socket.create_connection((parts.hostname, parts.port), timeout=5).close()
     from distributed import Client
 
-    with Client(address, timeout=10):
+    with Client(address, timeout=5):
         pass
 
 
@@ -151,15 +152,17 @@ def run_all(
         from distributed import as_completed as finished
 
         target = dask_target(dask, slurm, workers)
-        with Client(target, timeout=10) as client:
-            futures = client.map(partial(on_one_thread, work), items, pure=False)
-            order = {future.key: index for index, future in enumerate(futures)}
-            for future in finished(futures):
-                results[order[future.key]] = future.result()
-                if on_done:
-                    on_done(results[order[future.key]])
-        if not isinstance(target, str):
-            target.close()
+        try:
+            with Client(target, timeout=10) as client:
+                futures = client.map(partial(on_one_thread, work), items, pure=False)
+                order = {future.key: index for index, future in enumerate(futures)}
+                for future in finished(futures):
+                    results[order[future.key]] = future.result()
+                    if on_done:
+                        on_done(results[order[future.key]])
+        finally:
+            if not isinstance(target, str):
+                target.close()  # SLURM jobs and local workers end with the run, even on error
         return results
     if workers == 1:
         for index, item in enumerate(items):

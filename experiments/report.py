@@ -19,6 +19,7 @@ from mxstab.experiments.compare import BAND, FIGURES, figure_text
 from mxstab.model.io import write_atomic
 from mxstab.model.world.calendar import DEFAULT_START, month_label, month_number
 from mxstab.model.world.grid import load_grid, load_outlines
+from mxstab.viz.numbers import estimate
 
 LEVEL_COLOURS = ("#d9d9d9", "#fdae61", "#f46d43", "#a50026")
 
@@ -120,7 +121,7 @@ def odds_html(odds: pd.DataFrame) -> str:
     rows = []
     for (label, horizon), group in odds.groupby(["scenario", "months"], sort=False):
         cells = "".join(
-            f"<td>{r.probability:.2f} [{r.lo:.2f}, {r.hi:.2f}]</td>" for r in group.itertuples()
+            f"<td>{estimate(r.probability, r.lo, r.hi)}</td>" for r in group.itertuples()
         )
         rows.append(
             f"<tr><th>{html.escape(label)}</th><td>{horizon}</td>{cells}"

@@ -19,8 +19,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mxstab.experiments import validation
-from mxstab.experiments.compare import compare, plan
-from mxstab.experiments.robustness import robustness
+from mxstab.experiments.compare import compare, default_adaptive_seeds, plan
+from mxstab.experiments.robustness import robustness, run_count
 from mxstab.experiments.run import git_revision, parse_seeds, versions
 from mxstab.experiments.sweep import MAX_RUNS, check_size, model_version
 from mxstab.model.config import load_spec_file
@@ -55,8 +55,9 @@ class CompareStudy(BaseModel):
 
     @model_validator(mode="after")
     def not_too_many(self) -> CompareStudy:
-        seeds = len(parse_seeds(self.seeds)) * len(self.scenarios or scenario_names())
-        check_size(seeds + len(parse_seeds(self.adaptive_seeds or "1")), MAX_RUNS)
+        seeds = len(parse_seeds(self.seeds))
+        adaptive = len(parse_seeds(self.adaptive_seeds)) if self.adaptive_seeds else 10 * seeds
+        check_size(seeds * len(self.scenarios or scenario_names()) + adaptive, MAX_RUNS, hint="")
         return self
 
 
@@ -75,8 +76,10 @@ class RobustnessStudy(BaseModel):
 
     @model_validator(mode="after")
     def not_too_many(self) -> RobustnessStudy:
-        scenarios = len(self.scenarios or scenario_names()) + 1
-        check_size(self.samples * len(parse_seeds(self.seeds)) * scenarios, MAX_RUNS)
+        runs = run_count(
+            self.scenarios or scenario_names(), self.samples, len(parse_seeds(self.seeds))
+        )
+        check_size(runs, MAX_RUNS, hint="")
         return self
 
 
@@ -126,9 +129,7 @@ def reproduce(spec_path: Path, out: Path, on_done=None) -> list[Path]:
         names = c.scenarios or scenario_names()
         seed_list = parse_seeds(c.seeds)
         adaptive = (
-            parse_seeds(c.adaptive_seeds)
-            if c.adaptive_seeds
-            else list(range(seed_list[0], seed_list[0] + 10 * len(seed_list)))
+            parse_seeds(c.adaptive_seeds) if c.adaptive_seeds else default_adaptive_seeds(seed_list)
         )
         jobs = plan(names, seed_list, adaptive, c.months, {})
         written += compare(jobs, c.workers, out / "compare", on_done).files

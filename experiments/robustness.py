@@ -64,6 +64,11 @@ def design(samples: int, design_seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def run_count(scenarios: list[str], samples: int, seeds: int) -> int:
+    """How many runs a study plans: each scenario and the baseline on every (sample, seed)."""
+    return samples * seeds * len({BASELINE, *scenarios})
+
+
 def point_seeds(sample: int, seeds: list[int]) -> list[int]:
     """The seeds of one sample: the requested ones shifted past every earlier sample's, so no
     two points share a random stream or a posterior draw."""
@@ -84,7 +89,7 @@ def plan(
     from mxstab.model.scenarios import load_scenario
 
     names = [BASELINE, *(s for s in dict.fromkeys(scenarios) if s != BASELINE)]
-    sweeps.check_size(samples * len(seeds) * len(names), max_runs)
+    sweeps.check_size(run_count(names, samples, len(seeds)), max_runs)
     chosen = {name: load_scenario(name) for name in names}
     drawing = ADAPTIVE if ADAPTIVE in names else BASELINE
     runs, rows = [], []
@@ -106,7 +111,7 @@ def outcomes(points: list[sweeps.RunPoint], out: Path) -> pd.DataFrame:
     rows = []
     for point in points:
         path = out / "runs" / f"{point.run_id}.parquet"
-        if path.exists():
+        if sweeps.finished(path):
             national = pd.read_parquet(path)
             row = {"sample": point.params["sample"], "scenario": point.scenario.name}
             row["seed"] = point.seed
@@ -238,6 +243,9 @@ def prim_boxes(table: pd.DataFrame, features: pd.DataFrame, horizon: int) -> pd.
             continue
         chosen = good.sort_values(["density", "coverage"], ascending=False).iloc[0]
         index = int(chosen["id"])
+        if index == 0:
+            rows.append(base | {"box": "the whole space: half or more of its cases reach it"})
+            continue
         while weak := [n for n in box.p_values[index] if quasi_p(box, index, n) >= SIGNIFICANT]:
             box.drop_restriction(max(weak, key=lambda n: quasi_p(box, index, n)), index)
             index = len(box.peeling_trajectory) - 1  # the dropped box joins the trajectory
@@ -248,7 +256,7 @@ def prim_boxes(table: pd.DataFrame, features: pd.DataFrame, horizon: int) -> pd.
             continue
         holds = stats["coverage"] >= 0.5 and stats["density"] >= 0.5
         label = f"box {int(chosen['id'])}, significant restrictions only" + (
-            "" if holds else ": coverage or density below 0.5, so no box meets both"
+            "" if holds else ": coverage or density below 0.5 once the others are dropped"
         )
         for name in p_values:
             rows.append(

@@ -30,7 +30,7 @@ from mxstab.experiments.pool import Slurm, run_all
 from mxstab.experiments.run import parse_seeds
 from mxstab.model.config import ConfigError, field_table, load_spec_file
 from mxstab.model.io import remove_partials, write_atomic
-from mxstab.model.scenarios import Scenario, load_scenario
+from mxstab.model.scenarios import Scenario, load_scenario, value_of
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -148,11 +148,10 @@ def plan_size(spec: SweepSpec) -> int:
     return spec.samples * per_sample[spec.design] * seeds
 
 
-def check_size(runs: int, limit: int) -> None:
+def check_size(runs: int, limit: int, hint: str = " (raise --max-runs if you mean it)") -> None:
     if runs > limit:
         raise ConfigError(
-            f"max_runs: the plan has {runs:,} runs, above the limit of {limit:,} (raise "
-            "--max-runs if you mean it)"
+            f"max_runs: the plan has {runs:,} runs, above the limit of {limit:,}{hint}"
         )
 
 
@@ -194,33 +193,43 @@ def salib_sample(design: str, names, low, high, samples: int, seed: int) -> np.n
     return sobol.sample(problem, samples, calc_second_order=False, seed=seed)
 
 
+@cache
+def field_kinds() -> dict[str, str]:
+    return {row["name"]: row["type"] for row in field_table()}
+
+
 def typed(params: dict[str, Any]) -> dict[str, Any]:
-    """Each value as its field's type: integer fields rounded (samplers give floats), float
-    fields as floats (so `1,2.5` collects as one column)."""
-    kinds = {row["name"]: row["type"] for row in field_table()}
-    cast = {"int": lambda v: int(round(v)), "float": float}
-    return {k: cast[kinds[k]](v) if kinds.get(k) in cast else v for k, v in params.items()}
+    """Sampled values with integer fields rounded (samplers give floats)."""
+    kinds = field_kinds()
+    return {k: int(round(v)) if kinds.get(k) == "int" else v for k, v in params.items()}
 
 
 def plan(spec: SweepSpec, scenario: Scenario | None = None) -> list[RunPoint]:
     """Every run of the sweep (of `scenario`, else the spec's named one), each config validated
-    now, before anything runs; a plan above `max_runs` or with two points that run the same
-    (after rounding to the fields' types) is refused."""
+    now, before anything runs; a plan above `max_runs` is refused, and so is a grid with two
+    points that run the same once validated (`1,1.0` for a number, `1,true` for a switch).
+    Each point's parameters are recorded as the config holds them (a float field's `1` as 1.0,
+    so a grid of `1,2.5` collects as one column). Sampled designs may repeat a point (Sobol's
+    matrices, Morris' trajectories): it runs once."""
     check_size(plan_size(spec), spec.max_runs)
     scenario = scenario or load_scenario(spec.scenario)
     seeds = parse_seeds(spec.seeds)
     runs, asked = [], {}
     for given in design_points(spec):
-        params = typed(given)
-        overrides = {**spec.set, **params}
+        if spec.design != "grid":
+            given = typed(given)
+        overrides = {**spec.set, **given}
+        config = scenario.config(overrides)
         scenario.check_levers_act(overrides, spec.months)
+        params = {name: value_of(config, name) for name in given}
         key = json.dumps(sorted(params.items()), default=str)
-        if key in asked:
+        if spec.design == "grid" and key in asked:
             raise ConfigError(
                 f"grid: the points {asked[key]} and {given} run the same ({params}); give "
                 "distinct values"
             )
         asked[key] = given
+        overrides = {**spec.set, **params}
         for seed in seeds:
             rid = run_id(scenario, overrides, seed, spec.months, spec.resolution)
             runs.append(
@@ -270,8 +279,9 @@ def finished(path: Path) -> bool:
 
 
 def pending(points: list[RunPoint], out: Path) -> list[RunPoint]:
-    """Runs without a whole Parquet file."""
-    return [p for p in points if not finished(out / "runs" / f"{p.run_id}.parquet")]
+    """Runs without a whole Parquet file, each once (a sampled design may repeat a point)."""
+    unique = {p.run_id: p for p in points}.values()
+    return [p for p in unique if not finished(out / "runs" / f"{p.run_id}.parquet")]
 
 
 def write_plan(spec: SweepSpec, points: list[RunPoint], out: Path) -> None:
@@ -350,16 +360,22 @@ def collect(out: Path, target: Path) -> tuple[int, int]:
         raise ConfigError(f"{out}: no planned run has finished")
     tables, paths = [], [out / "runs" / f"{rid}.parquet" for rid in state["done"]]
     for path in paths:
-        table = pq.read_table(path)
+        try:
+            table = pq.read_table(path)
+        except (OSError, pa.ArrowInvalid) as error:
+            raise ConfigError(
+                f"{path}: unreadable ({error}); delete it and rerun the sweep"
+            ) from None
         if tables and not table.schema.equals(tables[0].schema):
             first = tables[0].schema
             differ = sorted(
                 set(table.schema.names) ^ set(first.names)
                 or {f.name for f in table.schema if f != first.field(f.name)}
             )
+            what = f"differ in {differ}" if differ else "order their columns differently"
             raise ConfigError(
-                f"{path.name} and {paths[0].name} in {path.parent} differ in {differ}: the "
-                "folder mixes sweeps or versions"
+                f"{path.name} and {paths[0].name} in {path.parent} {what}: the folder mixes "
+                "sweeps or versions"
             )
         tables.append(table)
     table = pa.concat_tables(tables).sort_by([("run_id", "ascending"), ("month", "ascending")])

@@ -32,21 +32,25 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
     return path
 
 
-def incomplete(out: Path) -> Path:
-    """Where a folder's next version is built: beside it, named as unfinished."""
-    return out.with_name(f"{out.name}.incomplete{PARTIAL}")
+INCOMPLETE = ".incomplete" + PARTIAL
+OLD = ".old" + PARTIAL
 
 
 @contextmanager
 def staged_folder(out: Path) -> Iterator[Path]:
-    """Build a whole output folder aside (`incomplete(out)`) and swap it in only when done: a
-    crash or a kill leaves the old folder untouched beside an explicitly incomplete one."""
-    building = incomplete(out)
-    shutil.rmtree(building, ignore_errors=True)
-    building.mkdir(parents=True)
+    """Build a whole output folder aside (`.<name>.<random>.incomplete.partial`, one per
+    writer) and swap it in only when done: a crash or a kill leaves the old folder untouched
+    beside an explicitly incomplete one, never a mix. A kill between the swap's two renames
+    leaves the old folder as `.<name>.<random>.old.partial`, put back on the next entry."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    left = sorted(out.parent.glob(f".{out.name}.*{OLD}"), key=os.path.getmtime)
+    if left and not out.exists():
+        os.replace(left[-1], out)  # the newest old folder a kill left mid-swap
+    building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=INCOMPLETE, dir=out.parent))
+    building.chmod(0o777 & ~UMASK)
     yield building
-    old = out.with_name(f"{out.name}.old{PARTIAL}")
-    shutil.rmtree(old, ignore_errors=True)
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=OLD, dir=out.parent))
     if out.exists():
         os.replace(out, old)
     os.replace(building, out)
@@ -62,29 +66,37 @@ def remove_partials(folder: Path) -> int:
     return len(left)
 
 
-def writable_output(path: Path, kind: str, marker: str | None = None) -> Path:
+def writable_output(
+    path: Path, kind: str, markers: tuple[str, ...] = (), beside: bool = False
+) -> Path:
     """Check, before any compute, that `path` can take an output of `kind` ('file' or
-    'folder'): the nearest existing parent is a folder this process can write in, the path is
-    not the other kind, and an existing non-empty folder is one this command wrote (holds
-    `marker`), since it will be replaced. ValueError says what is wrong."""
+    'folder'): it is not the other kind; an existing non-empty folder is one this command wrote
+    (holds one of `markers`), since it is replaced or added to; and this process can create
+    files where they go: in the folder (its nearest existing ancestor), and with `beside` (a
+    folder built aside and swapped in) in its parent too. ValueError says what is wrong."""
+    path = path.resolve()
     if path.exists() and kind == "folder" and not path.is_dir():
         raise ValueError(f"{path} is a file, not a folder")
     if path.is_dir() and kind == "file":
         raise ValueError(f"{path} is a folder, not a file")
-    if marker and path.is_dir() and any(path.iterdir()) and not (path / marker).exists():
+    ours = any((path / marker).exists() for marker in markers)
+    if markers and path.is_dir() and any(path.iterdir()) and not ours:
         raise ValueError(
-            f"{path} holds files that are not this command's results (no {marker}); "
-            "choose a new or empty folder"
+            f"{path} holds files that are not this command's results (none of "
+            f"{', '.join(markers)}); choose a new or empty folder"
         )
-    parent = path if path.is_dir() else path.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        raise ValueError(f"{parent} is a file, so {path} cannot be created")
-    try:
-        handle, probe = tempfile.mkstemp(prefix=".mxstab-probe.", dir=parent)
-    except OSError as error:
-        raise ValueError(f"cannot write in {parent}: {error.strerror}") from None
-    os.close(handle)
-    os.unlink(probe)
+    places = [path if path.is_dir() else path.parent]
+    if beside:
+        places.append(path.parent)
+    for place in places:
+        while not place.exists():
+            place = place.parent
+        if not place.is_dir():
+            raise ValueError(f"{place} is a file, so {path} cannot be created")
+        try:
+            handle, probe = tempfile.mkstemp(prefix=".mxstab-probe.", dir=place)
+        except OSError as error:
+            raise ValueError(f"cannot write in {place}: {error.strerror}") from None
+        os.close(handle)
+        os.unlink(probe)
     return path

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import MXSTAB, run_mxstab
 from mxstab.experiments import sweep as sweeps
-from mxstab.model.io import incomplete, staged_folder, write_atomic
+from mxstab.model.io import staged_folder, write_atomic
 from mxstab.model.scenarios import load_scenario, load_scenario_file
 
 
@@ -58,8 +58,13 @@ def bad_inputs(tmp_path: Path) -> list[tuple[list[str], str]]:
         (["run", "--months", "24", "--set", "us.escalation_level=2"], "policy.start"),
         (["sweep", "--grid", "us.escalation_level=0,2", "--months", "24"], "policy.start"),
         (["compare", "--months", "20", "--set", "mx.cooperation=1"], "policy.start"),
-        (["sweep", "--grid", "mx.transfers_per_year=1.4,1.45", "--months", "30"], "grid"),
+        (["sweep", "--grid", "mx.transfers_per_year=1.4,1.45", "--months", "30"], "transfers"),
         (["sweep", "--grid", "us.escalation_level=1,1", "--months", "30"], "grid"),
+        (["sweep", "--grid", "us.designation=1,true", "--months", "30"], "grid"),
+        (["sweep", "--grid", "us.escalation_level=a,b", "--months", "30"], "escalation_level"),
+        (["sweep", "--dask", "tcp://127.0.0.1:abc"], "--dask"),
+        (["robustness", "--scenarios", "baseline"], "--scenarios"),
+        (["run", "--out", "."], "--out"),
         (["sweep", "--seeds", "0-999999999"], "--seeds"),
         (["sweep", "--seeds", "1000000", "--grid", "violence.flow_elasticity=0,1"], "max_runs"),
         (["robustness", "--samples", "100000", "--seeds", "20"], "--max-runs"),
@@ -126,7 +131,21 @@ def test_a_killed_write_leaves_the_old_result_or_a_marked_incomplete_one(tmp_pat
         (building / "manifest.json").write_text("new")
         raise RuntimeError("killed")
     assert (out / "manifest.json").read_text() == "old"
-    assert incomplete(out).exists() and incomplete(out).name.endswith(".partial")
+    assert [p.name.endswith(".incomplete.partial") for p in tmp_path.glob(".result.*")] == [True]
+    first, second = staged_folder(out), staged_folder(out)  # two writers at once
+    one, two = first.__enter__(), second.__enter__()
+    assert one != two
+    (one / "manifest.json").write_text("one")
+    (two / "manifest.json").write_text("two")
+    for writer in (first, second):
+        with contextlib.suppress(StopIteration):
+            writer.__exit__(None, None, None)
+    assert (out / "manifest.json").read_text() == "two" and set(os.listdir(out)) == {
+        "manifest.json"
+    }
+    os.replace(out, tmp_path / ".result.x.old.partial")  # killed between the swap's renames
+    with staged_folder(out):
+        assert (out / "manifest.json").read_text() == "two"  # put back before anything else
     names = []
 
     def failing(path: Path) -> None:
@@ -138,6 +157,20 @@ def test_a_killed_write_leaves_the_old_result_or_a_marked_incomplete_one(tmp_pat
             write_atomic(tmp_path / "table.csv", failing)
     assert names[0] != names[1]  # each writer its own temporary name
     assert not list(tmp_path.glob(".table.csv*")) and not (tmp_path / "table.csv").exists()
+
+
+def test_a_killed_study_can_be_resumed_into_its_folder(tmp_path):
+    from mxstab.model.io import writable_output
+
+    study = tmp_path / "study"
+    (study / "robustness" / "runs").mkdir(parents=True)  # killed before its manifest
+    markers = ("manifest.json", "compare", "robustness", "validation")
+    assert writable_output(study, "folder", markers) == study.resolve()
+    with pytest.raises(ValueError, match="not this command's results"):
+        writable_output(tmp_path, "folder", ("manifest.json",))
+    (tmp_path / "x").write_text("")
+    with pytest.raises(ValueError, match="not a folder"):
+        writable_output(tmp_path / "x", "folder")
 
 
 def test_collect_takes_exactly_the_plan_and_names_a_file_that_does_not_fit(tmp_path):

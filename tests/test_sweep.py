@@ -150,8 +150,8 @@ def test_slurm_options_that_could_break_the_job_script_are_refused(
     assert "Traceback" not in done.stderr and not out.exists()
 
 
+@pytest.mark.skipif(shutil.which("sbatch") is not None, reason="this machine has SLURM")
 def test_slurm_without_sbatch_is_refused_before_any_run(tmp_path):
-    assert shutil.which("sbatch") is None  # this machine has no SLURM
     started = time.perf_counter()
     done = run_mxstab("sweep", "--slurm", "--out", str(tmp_path / "out"))
     assert done.returncode == 2 and "sbatch" in done.stderr and "Traceback" not in done.stderr
@@ -242,3 +242,22 @@ def test_latin_hypercube_points_stratify_each_parameter():
     assert sorted(np.floor(beta / 0.05).astype(int)) == list(range(10))
     assert all(isinstance(p["navy.us_navy_pacific"], int) for p in points)
     assert sweeps.design_points(spec) == sweeps.design_points(spec)
+
+
+def test_sampled_designs_may_repeat_points_and_each_runs_once(tmp_path):
+    """Sobol's matrices and Morris' trajectories repeat points, and an integer field rounds
+    LHS values together: the plan keeps them (the analysis needs every row) and runs each once."""
+    designs = [
+        sweeps.SweepSpec(design="sobol", bounds={"violence.flow_elasticity": (-1, 2)}, samples=4),
+        sweeps.SweepSpec(
+            design="morris",
+            bounds={"violence.flow_elasticity": (-1, 2), "labour.slope": (1, 10)},
+            samples=10,
+        ),
+        sweeps.SweepSpec(design="lhs", bounds={"us.maritime_posture": (0, 2)}, samples=8),
+    ]
+    for spec in designs:
+        points = sweeps.plan(spec.model_copy(update={"months": 30}))
+        unique = {point.run_id for point in points}
+        assert len(unique) < len(points), spec.design
+        assert len(sweeps.pending(points, tmp_path)) == len(unique)

@@ -1,6 +1,6 @@
-"""Numbers for people, the same in the terminal, the report and the app: a few significant
-figures, thousands separators, never scientific notation, and an effect the seeds' noise cannot
-tell from zero shown as "no change"."""
+"""Numbers for people, one formatter for the terminal and the report (the app next): a few
+significant figures, thousands separators, never scientific notation, and an effect the seeds'
+noise cannot tell from zero shown as "no change"."""
 
 from __future__ import annotations
 

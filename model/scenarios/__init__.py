@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,17 @@ class Scenario:
         """The scenario's config, with `--set` overrides on top."""
         return Config().with_overrides({**self.overrides, **(overrides or {})})
 
+    @cached_property
+    def plain(self) -> Config:
+        """The scenario's own config, without overrides."""
+        return self.config()
+
     def check_levers_act(
         self, overrides: dict[str, Any], months: int, start: str = DEFAULT_START
     ) -> None:
         """Levers act only from `policy.start`: a run that moves one away from this scenario's
         value and ends before then would silently equal the scenario, so it is refused."""
-        config, plain = self.config(overrides), self.config()
+        config, plain = self.config(overrides), self.plain
         moved = [
             name
             for name in overrides
@@ -85,7 +91,10 @@ def load_scenario_file(path: Path) -> Scenario:
     """Read and check a scenario file the user named explicitly (`--scenario-file`)."""
     if path.suffix != ".toml" or not path.is_file():
         raise ConfigError(f"{path}: expected an existing .toml scenario file")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from None
     table = read_toml(path)
     description = table.pop("description", "")
     overrides = {}
