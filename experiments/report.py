@@ -19,7 +19,7 @@ from mxstab.experiments.compare import BAND, FIGURES, figure_text
 from mxstab.model.io import write_atomic
 from mxstab.model.world.calendar import DEFAULT_START, month_label, month_number
 from mxstab.model.world.grid import load_grid, load_outlines
-from mxstab.viz.numbers import estimate
+from mxstab.viz.numbers import estimate, number
 
 LEVEL_COLOURS = ("#d9d9d9", "#fdae61", "#f46d43", "#a50026")
 
@@ -133,6 +133,77 @@ def odds_html(odds: pd.DataFrame) -> str:
     )
 
 
+def percent(probability: float) -> str:
+    return f"{number(100 * probability)}%"
+
+
+def chance(odds: pd.DataFrame, label: str, months: int, level: int) -> str:
+    """`p% (lo% to hi%)` of escalation ≥ `level` within `months`, from escalation.csv's rows."""
+    row = odds[(odds["scenario"] == label) & (odds["months"] == months) & (odds["level"] == level)]
+    r = row.iloc[0]
+    return f"{percent(r.probability)} ({percent(r.lo)} to {percent(r.hi)})"
+
+
+def verdict(probability: float, high: float) -> str:
+    """The answer to "is it inevitable?" that a 60-month probability and its upper bound allow."""
+    if probability >= 0.95:
+        return "close to inevitable"
+    if probability >= 0.5:
+        return "more likely than not, but not inevitable"
+    if high < 0.5:
+        return "not inevitable: unlikely"
+    return "not inevitable"
+
+
+def key_findings(summary: pd.DataFrame, odds: pd.DataFrame) -> str:
+    """The answer first: P(US force on Mexican soil) within 12, 24 and 60 months of the policy
+    start for the adaptive US (escalation.csv's numbers), what moves it, and each policy's
+    paired effects on homicides, cocaine to the US and relations."""
+    items = []
+    adaptive = odds[odds["scenario"] == "adaptive"]
+    if not adaptive.empty:
+        horizons = sorted(adaptive["months"].unique())
+        longest = horizons[-1]
+        at = adaptive[(adaptive["months"] == longest) & (adaptive["level"] == 1)].iloc[0]
+        within = ", ".join(f"{chance(odds, 'adaptive', h, 1)} within {h} months" for h in horizons)
+        items.append(
+            f"<li><b>Is a US military intervention in Mexico inevitable?</b> In this model, "
+            f"{verdict(at.probability, at.hi)}. The adaptive US puts force on Mexican soil "
+            f"(escalation level ≥ 1): {within} of the policy start, over {int(at.runs)} runs "
+            f"that each draw the agent's weights from their posterior (90% intervals). Raids "
+            f"(level ≥ 2) within {longest} months: {chance(odds, 'adaptive', longest, 2)}; "
+            f"large-scale intervention (level 3): {chance(odds, 'adaptive', longest, 3)}.</li>"
+        )
+        variants = [label for label in dict.fromkeys(odds["scenario"]) if label != "adaptive"]
+        if variants:
+            moved = "; ".join(
+                f"{html.escape(label.removeprefix('adaptive, '))}: "
+                f"{chance(odds, label, longest, 1)}"
+                for label in variants
+            )
+            items.append(
+                f"<li><b>What moves it</b> (level ≥ 1 within {longest} months, fewer runs): "
+                f"{moved}.</li>"
+            )
+    for _, row in summary.iterrows():
+        if row["scenario"] == "baseline" or str(row["scenario"]).startswith("adaptive,"):
+            continue
+        changes = []
+        for name, what in (
+            ("homicide_rate", "homicides per 100k"),
+            ("cocaine_to_us_tons", "tonnes of cocaine to the US"),
+            ("relations_index", "relations"),
+        ):
+            _, change = figure_text(row, name)
+            changes.append(f"{what} {change}")
+        items.append(f"<li><b>{html.escape(str(row['scenario']))}</b>: {'; '.join(changes)}.</li>")
+    return (
+        "<h2>Key findings</h2><p>Paired changes against the same-seed baseline over the last "
+        "year, with their 90% range over seeds; 'no change' when the seeds' noise cannot tell "
+        "a change from zero.</p><ul>" + "".join(items) + "</ul>"
+    )
+
+
 STYLE = """
 body { font-family: sans-serif; margin: 2em; max-width: 1300px; }
 table { border-collapse: collapse; font-size: 12px; margin-bottom: 1.5em; }
@@ -156,7 +227,9 @@ def write_report(
         f"<li>{html.escape(k)}: {html.escape(str(v))}</li>" for k, v in settings.items()
     )
     sections = [
-        f"<h1>mxstab comparison</h1><ul>{listed}</ul>",
+        "<h1>mxstab comparison</h1>",
+        key_findings(summary, odds),
+        f"<h2>Settings</h2><ul>{listed}</ul>",
         "<h2>Scenarios</h2><p>Mean (90% range over seeds); below it, the paired change against "
         "the same-seed baseline, or 'no change' when the seeds' noise cannot tell it from "
         "zero; '(every seed)' marks a figure every seed gives alike.</p>" + summary_html(summary),

@@ -73,3 +73,25 @@ def test_the_terminal_table_fits_80_columns_and_other_formats_parse(tmp_path):
     records = json.loads(as_json.stdout)
     assert len(records) == 2 * len(FIGURES)
     assert {"scenario", "figure", "mean", "low", "high", "change"} <= set(records[0])
+
+
+def test_the_report_opens_with_key_findings_carrying_the_escalation_numbers(tmp_path):
+    import html
+    import re
+
+    from conftest import run_mxstab
+    from mxstab.viz.numbers import number
+
+    args = ["--scenarios", "baseline,adaptive", "--seeds", "2", "--adaptive-seeds", "6"]
+    done = run_mxstab("compare", *args, "--months", "40", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "report.html").read_text()
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    assert not re.search(r"\d\.\d+e[+-]\d", text)
+    findings = text[text.index("Key findings") : text.index("Settings")]
+    assert text.index("Key findings") < text.index("Scenarios")
+    odds = pd.read_csv(tmp_path / "escalation.csv")
+    row = odds[(odds["scenario"] == "adaptive") & (odds["months"] == 12) & (odds["level"] == 1)]
+    expected = f"{number(100 * row['probability'].iloc[0])}% ({number(100 * row['lo'].iloc[0])}%"
+    assert expected in findings and "inevitable" in findings
+    assert f"over {int(row['runs'].iloc[0])} runs" in findings
