@@ -299,5 +299,5 @@ def compare_into(jobs: list[Job], workers: int, out: Path, on_done=None) -> Comp
         "resolution": "0.25",
         "git revision": git_revision(),
     }
-    files.append(write_report(out, summary, per_run, national, rasters, odds, settings))
+    files.append(write_report(out, summary, national, rasters, odds, settings))
     return Comparison(summary, odds, per_run, files)

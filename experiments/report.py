@@ -1,7 +1,8 @@
-"""`report.html` of a comparison: one self-contained page (figures inlined as PNG) with the
-summary table, the national homicide rate over time with bands, maps of the final-year homicide
-rate per scenario, the distribution of escalation levels, and P(escalation) for the adaptive US.
-"""
+"""`report.html` of a comparison: one self-contained page (figures inlined as PNG) that opens
+with its key findings (P(escalation) of the adaptive US and each policy's effects), then each
+policy's paired effects per outcome, the trade-offs between homicides, cocaine and relations,
+the national homicide rate per scenario over the record, difference-from-baseline maps, the
+summary table and P(escalation)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,25 @@ from mxstab.experiments.compare import BAND, FIGURES, figure_text
 from mxstab.model.io import write_atomic
 from mxstab.model.world.calendar import DEFAULT_START, month_label, month_number
 from mxstab.model.world.grid import load_grid, load_outlines
+from mxstab.model.world.population import population_of_year
+from mxstab.model.world.victims import victims_record
 from mxstab.viz.numbers import estimate, number
 
-LEVEL_COLOURS = ("#d9d9d9", "#fdae61", "#f46d43", "#a50026")
+RECORD, BASELINE, SCENARIO, EFFECT = "#000000", "#999999", "#0072B2", "#D55E00"
+SERIES_COLOURS = (RECORD, BASELINE, SCENARIO, EFFECT)
+"""Okabe & Ito's colour-blind-safe colours, one meaning each across the figures: the record,
+the baseline, a scenario, an effect (a change the seeds' noise cannot explain; 'no change' is
+drawn hollow in the baseline's grey). Every pair stays apart under deuteranopia (tested)."""
+DIVERGING = "PuOr_r"  # colour-blind-safe: purple less, orange more
+EFFECT_OUTCOMES = (
+    "homicide_rate",
+    "cartel_members",
+    "cocaine_to_us_tons",
+    "fentanyl_to_us_index",
+    "displaced",
+    "relations_index",
+)
+RECORD_MONTHS = ("2024-01", "2025-06")  # SESNSP's monthly record the product ships
 
 
 def png(figure: Figure) -> str:
@@ -30,70 +47,179 @@ def png(figure: Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def recorded_rate() -> pd.Series:
+    """SESNSP's national victims of intentional homicide per 100k per year, by model month
+    from January 2024 (CONAPO's mid-year population of each month's year)."""
+    victims = victims_record().matrix(*RECORD_MONTHS).sum(axis=1)
+    people = [population_of_year(int(month[:4]))[0] for month in victims.index]
+    first = month_number(DEFAULT_START)
+    months = [month_number(month) - first for month in victims.index]
+    return pd.Series(12e5 * victims.to_numpy() / np.array(people), index=months)
+
+
+def month_ticks(ax, last: int) -> None:
+    first = month_number(DEFAULT_START)
+    ticks = list(range(0, last + 1, 24))
+    ax.set_xticks(ticks, [month_label(first + m)[:4] for m in ticks])
+
+
 def rate_over_time(national: pd.DataFrame, start: int) -> Figure:
-    """Median national homicide rate per scenario with its 90% band over seeds."""
-    figure = Figure(figsize=(10, 5))
-    ax = figure.add_subplot()
-    for label, runs in national.groupby("scenario", sort=False):
+    """One panel per scenario: its national homicide rate (median, 90% band over seeds) over
+    the baseline's, with the recorded rate under the simulated past and the policy start."""
+    labels = [label for label in dict.fromkeys(national["scenario"]) if label != "baseline"]
+    columns = 3
+    rows = max(1, -(-len(labels) // columns))
+    figure = Figure(figsize=(13, 3.1 * rows + 0.6))
+    record = recorded_rate()
+    last = int(national["month"].max())
+
+    def draw(ax, runs: pd.DataFrame, colour: str, name: str) -> None:
         by_month = runs.groupby("month")["homicide_rate"]
         months = by_month.median().index
-        ax.plot(months, by_month.median(), label=label, linewidth=1.2)
-        ax.fill_between(months, by_month.quantile(BAND[0]), by_month.quantile(BAND[1]), alpha=0.15)
-    ax.axvline(start, color="black", linestyle="--", linewidth=0.8)
-    first = month_number(DEFAULT_START)
-    label = month_label(first + start)
-    ax.text(start, ax.get_ylim()[1], f" policy starts {label}", va="top", fontsize=8)
-    ticks = list(range(0, int(national["month"].max()) + 1, 12))
-    ax.set_xticks(ticks, [month_label(first + m) for m in ticks])
-    ax.set_ylabel("homicides per 100k per year")
-    ax.set_title("National homicide rate: median and 90% band over seeds")
-    ax.legend(fontsize=7, ncol=2)
+        ax.fill_between(
+            months,
+            by_month.quantile(BAND[0]),
+            by_month.quantile(BAND[1]),
+            color=colour,
+            alpha=0.2,
+            linewidth=0,
+        )
+        ax.plot(months, by_month.median(), color=colour, linewidth=1.4, label=name)
+
+    base = national[national["scenario"] == "baseline"]
+    for index, label in enumerate(labels or ["baseline"]):
+        ax = figure.add_subplot(rows, columns, index + 1)
+        draw(ax, base, BASELINE, "baseline")
+        if labels:
+            draw(ax, national[national["scenario"] == label], SCENARIO, "scenario")
+        ax.plot(record.index, record.to_numpy(), color=RECORD, linewidth=1.4, label="record")
+        ax.axvline(start, color=RECORD, linestyle="--", linewidth=0.8)
+        ax.set_title(label, fontsize=11)
+        month_ticks(ax, last)
+        ax.tick_params(labelsize=10)
+        if index % columns == 0:
+            ax.set_ylabel("per 100k per year", fontsize=10)
+    handles, names = figure.axes[0].get_legend_handles_labels()
+    policy = month_label(month_number(DEFAULT_START) + start)
+    figure.legend(
+        handles,
+        [*names, f"policy starts {policy} (dashed)"][: len(handles)],
+        loc="lower center",
+        ncol=3,
+        fontsize=10,
+        frameon=False,
+    )
+    figure.suptitle(
+        f"National homicide rate: median and 90% band over seeds; dashed: policy starts {policy}",
+        fontsize=12,
+    )
+    figure.tight_layout(rect=(0, 0.05, 1, 0.97))
+    return figure
+
+
+def effects_figure(summary: pd.DataFrame) -> Figure:
+    """Each policy's paired change against the baseline with its 90% range, per outcome: a
+    filled dot when it is an effect, a hollow grey one when the seeds' noise cannot tell it from
+    zero."""
+    rows = summary[summary["scenario"] != "baseline"].reset_index(drop=True)
+    figure = Figure(figsize=(13, 0.35 * len(rows) * 2 + 2.5))
+    for index, name in enumerate(EFFECT_OUTCOMES):
+        ax = figure.add_subplot(2, 3, index + 1)
+        for position, row in rows.iterrows():
+            real = bool(row[f"delta_{name}_effect"])
+            colour = EFFECT if real else BASELINE
+            y = len(rows) - 1 - position
+            ax.plot([row[f"delta_{name}_lo"], row[f"delta_{name}_hi"]], [y, y], color=colour)
+            ax.plot(
+                row[f"delta_{name}"],
+                y,
+                "o",
+                color=colour,
+                markerfacecolor=colour if real else "white",
+            )
+        ax.axvline(0, color=RECORD, linewidth=0.6)
+        names = list(rows["scenario"])[::-1] if index % 3 == 0 else [""] * len(rows)
+        ax.set_yticks(range(len(rows)), names, fontsize=10)
+        ax.set_title(f"Δ {FIGURES[name]}", fontsize=10)
+        ax.tick_params(axis="x", labelsize=10)
     figure.tight_layout()
     return figure
 
 
-def final_year_maps(rasters: dict[str, np.ndarray], resolution: float) -> Figure:
-    """Mean final-year homicide rate per cell, one small map per scenario, one colour scale."""
+def tradeoff_figure(summary: pd.DataFrame) -> Figure:
+    """Homicides against cocaine reaching the US, each policy's paired change, coloured by its
+    change in relations: where a policy buys less cocaine with more killing, or worse
+    relations."""
+    rows = summary[summary["scenario"] != "baseline"]
+    figure = Figure(figsize=(8, 6))
+    ax = figure.add_subplot()
+    relations = rows["delta_relations_index"].to_numpy(float)
+    reach = max(float(np.nanmax(np.abs(relations))), 1e-6)
+    points = ax.scatter(
+        rows["delta_homicide_rate"],
+        rows["delta_cocaine_to_us_tons"],
+        c=relations,
+        cmap=DIVERGING,
+        norm=mcolors.Normalize(-reach, reach),
+        s=80,
+        edgecolor=RECORD,
+    )
+    for _, row in rows.iterrows():
+        ax.annotate(
+            str(row["scenario"]),
+            (row["delta_homicide_rate"], row["delta_cocaine_to_us_tons"]),
+            textcoords="offset points",
+            xytext=(6, 4),
+            fontsize=10,
+        )
+    ax.axhline(0, color=BASELINE, linewidth=0.6)
+    ax.axvline(0, color=BASELINE, linewidth=0.6)
+    ax.set_xlabel("Δ homicides per 100k per year, last year", fontsize=10)
+    ax.set_ylabel("Δ cocaine reaching the US, t, last year", fontsize=10)
+    figure.colorbar(points, ax=ax, label="Δ relations at the end")
+    ax.set_title("Trade-offs: paired changes against the baseline (means over seeds)")
+    figure.tight_layout()
+    return figure
+
+
+def difference_maps(rasters: dict[str, np.ndarray], resolution: float) -> Figure:
+    """The baseline's final-year homicide rate per cell, then each scenario's difference from
+    it, on one diverging colour-blind-safe scale (clipped at the differences' 98th percentile,
+    so a few extreme cells do not wash out the rest)."""
+    import textwrap
+
     grid = load_grid(resolution)
     outlines = load_outlines()
+    base = rasters["baseline"]
+    others = {label: raster - base for label, raster in rasters.items() if label != "baseline"}
+    inside = [np.abs(d[grid.mexico]) for d in others.values()]
+    reach = max(float(np.nanpercentile(np.concatenate(inside), 98)) if inside else 0.0, 1.0)
     columns = 3
-    rows = -(-len(rasters) // columns)
-    figure = Figure(figsize=(4.2 * columns, 2.8 * rows))
-    norm = mcolors.Normalize(0, 120)
-    image = None
-    for index, (label, raster) in enumerate(rasters.items()):
+    rows = -(-(len(others) + 1) // columns)
+    figure = Figure(figsize=(13, 2.9 * rows + 0.4), layout="constrained")
+    panels = {"baseline: homicides per 100k per year": base} | {
+        f"{label} − baseline": raster for label, raster in others.items()
+    }
+    scales = {
+        True: ("Greys", mcolors.Normalize(0, 120), "baseline, per 100k per year"),
+        False: (DIVERGING, mcolors.Normalize(-reach, reach), "change, per 100k per year"),
+    }
+    images, axes = {}, {True: [], False: []}
+    for index, (label, raster) in enumerate(panels.items()):
         ax = figure.add_subplot(rows, columns, index + 1)
+        is_base = index == 0
+        cmap, norm, _ = scales[is_base]
         values = np.where(grid.mexico, raster, np.nan)
-        image = ax.imshow(values, origin="lower", extent=grid.extent, cmap="Reds", norm=norm)
+        images[is_base] = ax.imshow(
+            values, origin="lower", extent=grid.extent, cmap=cmap, norm=norm
+        )
         ax.plot(*outlines["states"].T, color="#555555", linewidth=0.3)
-        ax.set_title(label, fontsize=9)
+        ax.set_title(textwrap.fill(label, 34), fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
-    if image is not None:
-        figure.colorbar(image, ax=figure.axes, shrink=0.6, label="homicides per 100k per year")
-    return figure
-
-
-def escalation_levels(per_run: pd.DataFrame) -> Figure:
-    """Share of runs by the highest escalation level they reached."""
-    figure = Figure(figsize=(10, 4))
-    ax = figure.add_subplot()
-    labels = list(dict.fromkeys(per_run["scenario"]))
-    bottom = np.zeros(len(labels))
-    for level, colour in enumerate(LEVEL_COLOURS):
-        share = np.array(
-            [
-                (per_run[per_run["scenario"] == s]["escalation_level"] == level).mean()
-                for s in labels
-            ]
-        )
-        ax.bar(labels, share, bottom=bottom, color=colour, label=f"level {level}")
-        bottom += share
-    ax.set_ylabel("share of runs")
-    ax.set_title("Highest land-force escalation level reached")
-    ax.tick_params(axis="x", rotation=30, labelsize=8)
-    ax.legend(fontsize=8)
-    figure.tight_layout()
+        axes[is_base].append(ax)
+    for is_base, image in images.items():
+        figure.colorbar(image, ax=axes[is_base], shrink=0.8, label=scales[is_base][2])
     return figure
 
 
@@ -160,8 +286,14 @@ def key_findings(summary: pd.DataFrame, odds: pd.DataFrame) -> str:
     start for the adaptive US (escalation.csv's numbers), what moves it, and each policy's
     paired effects on homicides, cocaine to the US and relations."""
     items = []
-    adaptive = odds[odds["scenario"] == "adaptive"]
-    if not adaptive.empty:
+    adaptive = odds[odds["scenario"] == "adaptive"] if not odds.empty else odds
+    if adaptive.empty:
+        items.append(
+            "<li><b>Is a US military intervention in Mexico inevitable?</b> This comparison "
+            "has no adaptive US, whose escalation is the model's answer: run it with the "
+            "<code>adaptive</code> scenario.</li>"
+        )
+    else:
         horizons = sorted(adaptive["months"].unique())
         longest = horizons[-1]
         at = adaptive[(adaptive["months"] == longest) & (adaptive["level"] == 1)].iloc[0]
@@ -212,10 +344,52 @@ img { max-width: 100%; }
 """
 
 
+def caveats(summary: pd.DataFrame) -> str:
+    """What the numbers rest on: how many parameters are assumed rather than measured, which
+    figures are deterministic, how many runs each scenario has."""
+    from mxstab.model.config import field_table
+
+    kinds = pd.Series([row["kind"] for row in field_table()]).value_counts()
+    fixed = sorted(
+        {
+            FIGURES[name]
+            for name in FIGURES
+            if summary.get(f"{name}_deterministic", pd.Series(dtype=bool)).any()
+        }
+    )
+    runs = ", ".join(f"{row.scenario} {int(row.runs)}" for row in summary.itertuples())
+    items = [
+        f"{kinds.get('assumed', 0)} of the model's {int(kinds.sum())} parameters are assumed "
+        f"(set by judgement within a plausible range), {kinds.get('calibrated', 0)} calibrated on "
+        f"2019–2023 and {kinds.get('published', 0)} taken from published estimates (`mxstab "
+        "params`). Effects that rest on assumed parameters are tried across their ranges in "
+        "docs/robustness.md: there, maritime strikes' effect on homicides changes sign with "
+        "the flow elasticity, and escalation depends on the US agent's uncertain weights.",
+        "The intervals are over seeds (and the posterior draws the runs make), not over the "
+        "assumptions: they say how much chance moves a figure, not how much we do not know.",
+        "Figures shown '(every seed)' are deterministic in these runs: "
+        + (", ".join(fixed) if fixed else "none")
+        + ". The fixed scenarios' escalation levels are their own settings, not outcomes.",
+        f"Runs per scenario: {runs}.",
+        "Against SESNSP's record of January 2024 – June 2025 the model forecasts about as well "
+        "as the best simple forecaster and misses 2025's fall in homicides (the recorded line "
+        "above; `mxstab validate`).",
+    ]
+    return "<h2>Caveats</h2><ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+
+
+DATA_AND_METHODS = """<h2>Data and methods</h2><p>The model, each rule and the source of every
+parameter: <a href="../../docs/ODD.md">docs/ODD.md</a> (ODD protocol). The data and their
+sources: <a href="../../model/data/SOURCES.md">model/data/SOURCES.md</a> (SESNSP's monthly
+victims by state, CONAPO's populations, INEGI, events with dates). How well it forecasts, against
+reference forecasters: <code>mxstab validate</code> and the README. Which effects survive the
+assumptions: <a href="../../docs/robustness.md">docs/robustness.md</a>. Paths are relative to the
+repository (this page written in <code>out/compare/</code>).</p>"""
+
+
 def write_report(
     out: Path,
     summary: pd.DataFrame,
-    per_run: pd.DataFrame,
     national: pd.DataFrame,
     rasters: dict[str, np.ndarray],
     odds: pd.DataFrame,
@@ -233,20 +407,25 @@ def write_report(
         "<h2>Scenarios</h2><p>Mean (90% range over seeds); below it, the paired change against "
         "the same-seed baseline, or 'no change' when the seeds' noise cannot tell it from "
         "zero; '(every seed)' marks a figure every seed gives alike.</p>" + summary_html(summary),
-        "<h2>National homicide rate</h2>"
+        "<h2>Effects against the baseline</h2>"
+        f'<img alt="each policy\'s paired effects" src="data:image/png;base64,'
+        f'{png(effects_figure(summary))}">',
+        "<h2>Trade-offs</h2>"
+        f'<img alt="homicides against cocaine against relations" src="data:image/png;base64,'
+        f'{png(tradeoff_figure(summary))}">',
+        "<h2>National homicide rate, with the record</h2>"
         f'<img alt="homicide rate over time" src="data:image/png;base64,'
         f'{png(rate_over_time(national, start))}">',
-        "<h2>Final-year homicide rate</h2>"
-        f'<img alt="maps" src="data:image/png;base64,'
-        f'{png(final_year_maps(rasters, float(settings["resolution"])))}">',
-        "<h2>Escalation</h2>"
-        f'<img alt="escalation levels" src="data:image/png;base64,'
-        f'{png(escalation_levels(per_run))}">',
+        "<h2>Where homicides change: final year, against the baseline</h2>"
+        f'<img alt="difference maps" src="data:image/png;base64,'
+        f'{png(difference_maps(rasters, float(settings["resolution"])))}">',
         "<h2>Is intervention inevitable?</h2><p>For the adaptive US agent: the probability "
         "that land force reaches each level within 12, 24 and 60 months of the policy start, "
         "over seeds and over the agent's uncertain weights (drawn per run), with 90% Wilson "
         "intervals; the variants show how it moves with Mexican cooperation and with the "
         "election calendar.</p>" + odds_html(odds),
+        caveats(summary),
+        DATA_AND_METHODS,
     ]
     page = (
         f"<!doctype html><html><head><meta charset='utf-8'><title>mxstab comparison</title>"

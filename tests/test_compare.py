@@ -95,3 +95,20 @@ def test_the_report_opens_with_key_findings_carrying_the_escalation_numbers(tmp_
     expected = f"{number(100 * row['probability'].iloc[0])}% ({number(100 * row['lo'].iloc[0])}%"
     assert expected in findings and "inevitable" in findings
     assert f"over {int(row['runs'].iloc[0])} runs" in findings
+
+
+def test_every_pair_of_series_colours_stays_apart_under_deuteranopia():
+    import itertools
+
+    from colorspacious import cspace_convert, deltaE
+
+    from mxstab.experiments.report import SERIES_COLOURS
+
+    def simulated(colour: str) -> np.ndarray:
+        rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+        seen = {"name": "sRGB1+CVD", "cvd_type": "deuteranomaly", "severity": 100}
+        return np.clip(cspace_convert(rgb, seen, "sRGB1"), 0, 1)
+
+    for first, second in itertools.combinations(SERIES_COLOURS, 2):
+        distance = deltaE(simulated(first), simulated(second), input_space="sRGB1")
+        assert distance > 20, (first, second, distance)  # CAM02-UCS: clearly distinct
