@@ -551,6 +551,7 @@ def app_command(
         str(port),
         "--production",
         "--no-open",
+        "--no-check-version",  # nothing goes online
     ]
     with refused("'--host'", OSError):
         found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)

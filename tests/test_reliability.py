@@ -285,10 +285,16 @@ def test_the_app_warns_that_it_has_no_login_when_served_beyond_this_machine():
     )
     try:
         warning = server.stderr.readline()
+        served = psutil.Process(server.pid)
+        deadline = time.monotonic() + 30
+        while "solara" not in " ".join(served.cmdline()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        command = served.cmdline()
     finally:
         server.kill()
         server.wait()
     assert "no login" in warning and "0.0.0.0" in warning
+    assert "--no-check-version" in command  # the server never asks PyPI for a new Solara
 
 
 def test_the_app_runs_the_baseline_and_says_so_when_sent_an_unknown_preset():
