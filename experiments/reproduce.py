@@ -122,6 +122,7 @@ def digest(path: Path) -> str:
 def reproduce(spec_path: Path, out: Path, on_done=None) -> list[Path]:
     """Run the study; returns the files written (the manifest last)."""
     study = load_study(spec_path)
+    revision = git_revision()  # the code that runs, not whatever is checked out at the end
     written: list[Path] = []
     seeds: dict[str, Any] = {}
     if study.compare is not None:
@@ -166,7 +167,7 @@ def reproduce(spec_path: Path, out: Path, on_done=None) -> list[Path]:
         "seeds": seeds,
         "versions": versions(),
         "model_version": model_version(),
-        "git_revision": git_revision(),
+        "git_revision": revision,
         "tables_sha256": {
             str(p.relative_to(out)): digest(p) for p in written if p.suffix == ".csv"
         },
