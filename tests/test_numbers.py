@@ -24,6 +24,7 @@ def test_numbers_read_as_people_write_them():
     assert estimate(29_203, 28_008, 30_989) == "29,200 (28,000 to 31,000)"
     assert effect(9.09e-14, -1e-13, 1e-13, real=False) == NO_CHANGE
     assert effect(-3.33, -6.0, -1.81, real=True) == "-3.33 (-6 to -1.81)"
+    assert effect(0.109, 0.109, 0.109, real=True) == "+0.109 (every seed)"
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15))

@@ -46,4 +46,6 @@ def effect(delta: float, low: float, high: float, real: bool) -> str:
     seeds' noise, else "no change"."""
     if not real:
         return NO_CHANGE
+    if low == high:
+        return f"{number(delta, sign=True)} (every seed)"
     return f"{number(delta, sign=True)} ({interval(low, high, sign=True)})"
