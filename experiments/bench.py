@@ -6,10 +6,14 @@ Each figure is documented in docs/performance.md with what limits it.
 from __future__ import annotations
 
 import heapq
+import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 from numba import njit, prange
@@ -164,20 +168,67 @@ def step_and_epstein_seconds(steps: int, side: int = 62) -> tuple[float, float, 
     return timed["model"], timed["epstein"] / len(epstein.agents), model
 
 
-def step_and_redraw_seconds(model: MxStabModel, repeats: int) -> float:
-    """What the app does on Step: one model step, then the map and the charts redrawn as PNG."""
-    from mxstab.viz.charts import LiveCharts
-    from mxstab.viz.maps import LiveMap
+def app_click_seconds(repeats: int) -> tuple[float, float]:
+    """What the app's buttons cost on the server at 0.25°: "Step" (a model step, its map and
+    charts repainted and encoded) and the compare tab's "Step both" (two steps, three maps,
+    the charts of both)."""
+    from mxstab.viz.controls import Choice
+    from mxstab.viz.live import Comparison, Run
 
-    live_map = LiveMap(model, "homicide_rate", (6.6, 3.9))
-    live_charts = LiveCharts(["run"], model.policy_month, model.start)
+    run = Run(Choice())
+    both = Comparison("baseline", "full_intervention", Choice(), "homicide_rate")
+    run.step(), both.step()  # the first draws are not what a click costs
+    return median_seconds(run.step, repeats), median_seconds(both.step, repeats)
 
-    def step_and_redraw() -> None:
-        model.step()
-        live_map.png(model)
-        live_charts.png({"run": model})
 
-    return median_seconds(step_and_redraw, repeats)
+@contextmanager
+def served_app(timeout: float = 120) -> Iterator[str]:
+    """`mxstab app` on a free port until the block ends; yields its URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [str(Path(sys.executable).with_name("mxstab")), "app", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=5)
+                break
+            except OSError as error:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    said = process.stdout.read()
+                    raise RuntimeError(f"mxstab app did not answer on {url}: {said}") from error
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def open_app(page, url: str) -> float:
+    """Seconds from asking for the page to its map shown and its Step button enabled."""
+    started = time.perf_counter()
+    page.goto(url)
+    page.locator(".mxstab-hover-map img").first.wait_for(timeout=120_000)
+    page.get_by_role("button", name="Step", exact=True).first.wait_for(timeout=120_000)
+    return time.perf_counter() - started
+
+
+def page_load_seconds(chromium: str, loads: int = 3) -> float:
+    """The median of `loads` page loads after the first (the server warm, a new tab each, the
+    browser's cache kept), in Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with served_app() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        open_app(context.new_page(), url)
+        times = [open_app(context.new_page(), url) for _ in range(loads)]
+        browser.close()
+    return float(np.median(times))
 
 
 @njit(cache=True)
@@ -338,7 +389,9 @@ def batch_figures(runs: int) -> dict[str, float]:
     }
 
 
-def run_benchmarks(quick: bool) -> dict[str, float]:
+def run_benchmarks(quick: bool, chromium: str | None = None) -> dict[str, float]:
+    """Every figure; the page load only with a Chromium to drive (`chromium`, not in
+    `--quick`)."""
     repeats = 5 if quick else 30
     side = 512 if quick else 2048
     roofline, kernel, reference = roofline_and_diffusion(side, repeats)
@@ -351,6 +404,7 @@ def run_benchmarks(quick: bool) -> dict[str, float]:
     agents = agent_count(model_025)
     hindcast = hindcast_seconds(3 if quick else 7)
     in_new_process(FIRST_STEP)  # fills numba's cache if a kernel changed: the figure is warm
+    app_step, app_step_both = app_click_seconds(3 if quick else 15)
     return {
         "roofline_gbs": roofline,
         "diffusion_fraction_of_roofline_2048": DIFFUSION_BYTES_PER_CELL
@@ -377,9 +431,11 @@ def run_benchmarks(quick: bool) -> dict[str, float]:
         "world_build_ms_025": world_build_ms(),
         "step_ms_010": 1000 * step_010,
         "step_vs_kernel_025": step_025 / kernel_025,
-        "app_step_redraw_ms_025": 1000 * step_and_redraw_seconds(model_025, 3 if quick else 15),
+        "app_step_redraw_ms_025": 1000 * app_step,
+        "app_step_both_ms_025": 1000 * app_step_both,
         "first_step_s_cached": float(np.median([in_new_process(FIRST_STEP) for _ in range(5)])),
         "build_s_010": float(np.median([in_new_process(BUILD_010) for _ in range(5)])),
         "peak_rss_mb_010": in_new_process(PEAK_RSS),
         **batch_figures(4 if quick else 16),
+        **({"app_page_load_s": page_load_seconds(chromium)} if chromium else {}),
     }

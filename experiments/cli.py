@@ -945,12 +945,27 @@ def bench(
         bool, typer.Option("--sweep", help="sweep throughput and parent memory instead")
     ] = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the figures here")] = None,
+    chromium: Annotated[
+        Path, typer.Option(help="the Chromium that times the app's page load (not with --quick)")
+    ] = Path("/usr/bin/chromium"),
 ) -> None:
     """Measure step times and kernel ratios in one process; print them (and write JSON)."""
+    import importlib.util
+
     from mxstab.experiments.bench import run_benchmarks, run_sweep_benchmarks
     from mxstab.model.io import write_atomic
 
-    figures = run_sweep_benchmarks(quick) if sweep else run_benchmarks(quick)
+    browser = None
+    if not (quick or sweep):
+        if not chromium.is_file() or importlib.util.find_spec("playwright") is None:
+            print(
+                f"note: app_page_load_s not measured: needs {chromium} and Playwright "
+                "(the test extra)",
+                file=sys.stderr,
+            )
+        else:
+            browser = str(chromium)
+    figures = run_sweep_benchmarks(quick) if sweep else run_benchmarks(quick, browser)
     table = Table(title="mxstab bench" + (" (quick)" if quick else ""))
     table.add_column("figure")
     table.add_column("value", justify="right")

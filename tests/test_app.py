@@ -1,179 +1,282 @@
-"""The app: its panels rendered headless with `solara.render`, and the served page in a browser
-(Playwright driving Debian's Chromium; screenshots kept in `test-artifacts/`)."""
+"""The app: its rules without a browser (the sidebar's choice, the live views, the palettes), the
+page rendered headless with `solara.render`, and the served page in a browser (Playwright
+driving Debian's Chromium; screenshots kept in `test-artifacts/`)."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
+import itertools
+import re
 import time
-import urllib.request
 from pathlib import Path
 
+import matplotlib
 import numpy as np
+import pandas as pd
 import pytest
 import solara
 
-from conftest import MXSTAB, require_tool
-from mxstab.viz import app
+from conftest import require_tool
+from mxstab.model.world.grid import BBOX
+from mxstab.model.world.states import state_table
+from mxstab.viz import app, charts, maps
+from mxstab.viz.controls import AppModel, Choice, preset_values, readable, shown
+from mxstab.viz.live import Comparison, Run
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 ERROR_TEXT = ("Traceback", "error in step", "Exception")
 
 
-def render(panel, model):
-    """Render a panel function the way SolaraViz does (inside a component)."""
-
-    @solara.component
-    def Host():
-        panel(model)
-
-    box, rc = solara.render(Host(), handle_error=False)
-    return rc
-
-
-def texts(rc) -> str:
-    """The rendered widget tree as text (values, labels, markdown, nested children)."""
-    import ipywidgets
-
-    return repr(rc.find(ipywidgets.Widget).widgets)
-
-
 @pytest.fixture(scope="module")
-def stepped():
-    model = app.AppModel(preset="baseline", seed="3")
+def run():
+    """A baseline run of seed 3, two months in."""
+    run = Run(Choice(seed="3"))
     for _ in range(2):
-        model.step()
-    return model
+        run.step()
+    return run
 
 
-def test_map_panel_draws_an_image_with_a_layer_picker(stepped):
-    import ipywidgets
-
-    rc = render(app.MapView, stepped)
-    images = rc.find(ipywidgets.Image).widgets
-    assert images and len(images[0].value) > 10_000
-    assert "2024-02" in texts(rc)
-    rc.find(v_model="homicide_rate").assert_single()
+# --- the sidebar's choice -------------------------------------------------------------------
 
 
-def test_charts_and_state_panels_render(stepped):
-    import ipywidgets
-
-    assert render(app.Charts, stepped).find(ipywidgets.Image).widgets
-    assert "homicides this month" in texts(render(app.StateFigures, stepped))
-
-
-def test_event_log_lists_dated_events():
-    model = app.AppModel(preset="baseline", seed="1")
-    for _ in range(9):
-        model.step()
-    log = texts(render(app.EventLog, model))
-    assert "2024-09" in log and "Sinaloa" in log
+def test_a_preset_loads_its_values_into_every_lever():
+    choice = Choice().with_preset("full_intervention")
+    assert choice.levers["us.escalation_level"] == 3
+    assert choice.levers == preset_values("full_intervention") != preset_values("baseline")
+    assert choice.overrides() == {}  # the preset's own values override nothing
 
 
-def test_export_offers_csv_parquet_and_png(stepped):
-    rc = render(app.Export, stepped)
-    labels = texts(rc)
-    for label in ("Download CSV", "Download Parquet", "Download map PNG"):
-        assert label in labels
+def test_a_moved_lever_overrides_the_preset_and_is_listed_as_not_applied():
+    applied = Choice().with_preset("lab_strikes")
+    moved = applied.with_lever("us.escalation_level", 2)
+    assert moved.overrides() == {"us.escalation_level": 2}
+    assert AppModel(moved).requested.us.escalation_level == 2
+    assert AppModel(applied).requested.us.escalation_level == 1
+    assert moved.changes_from(applied) == ["Escalation level: level 1 → level 2"]
+    assert applied.changes_from(applied) == []
 
 
-def test_compare_panel_steps_two_models_together(stepped):
-    import ipyvuetify
-
-    rc = render(app.CompareView, stepped)
-    rc.find(ipyvuetify.Btn, children=["Start comparison"]).widget.click()
-    rc.find(ipyvuetify.Btn, children=["Step both"]).widget.click()
-    rc.find(ipyvuetify.Btn, children=["Step both"]).widget.click()
-    assert "2024-02" in texts(rc)
+def test_levers_have_readable_labels_and_values_with_units():
+    assert readable("us.usmca_exempt_share") == "USMCA exempt share"
+    assert readable("mx.crackdown_state") == "Crackdown state"
+    assert shown(0.25, "share") == "0.25 share"
+    assert shown(3, "level") == "level 3"
+    assert shown(True, "") == "on"
+    assert shown(2.7298485280189224, "days/month") == "2.73 days/month"
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "named"),
+    ("changes", "named"),
     [
         ({"seed": "abc"}, "seed: expected a whole number"),
         ({"seed": "-4"}, "seed: expected a whole number"),
-        ({"us__escalation_level": 9}, "us.escalation_level"),
+        ({"levers": {"us.escalation_level": 9}}, "us.escalation_level"),
         ({"resolution": "0.3"}, "resolution: expected 0.25 or 0.1"),
+        ({"preset": "no_such_preset"}, "preset: unknown"),
     ],
 )
-def test_bad_input_gives_a_message_not_a_crash(kwargs, named):
-    model = app.AppModel(**kwargs)
+def test_bad_input_gives_a_message_and_a_valid_model(changes, named):
+    choice = Choice()
+    levers = {**choice.levers, **changes.pop("levers", {})}
+    model = AppModel(Choice(**{**vars(choice), "levers": levers, **changes}))
     assert any(named in problem for problem in model.input_problems)
-    rc = render(app.MapView, model)
-    assert named in texts(rc)
+    model.step()  # and the fallback runs
 
 
-def test_a_moved_lever_overrides_the_preset():
-    model = app.AppModel(preset="lab_strikes", us__escalation_level=2)
-    assert model.requested.us.escalation_level == 2
-    assert app.AppModel(preset="lab_strikes").requested.us.escalation_level == 1
+# --- the live views -------------------------------------------------------------------------
+
+
+def test_downloads_name_layer_scenario_seed_and_month(run):
+    run.show("corruption")
+    assert run.title().startswith("corruption (0–1, log scale) — baseline, seed 3, 2024-02")
+    assert run.file_stem() == "mxstab_baseline_seed3_2024-02_corruption"
+    table = run.table()
+    assert list(table.columns[:3]) == ["date", "scenario", "seed"]
+    assert list(table["date"]) == ["2024-01", "2024-02"]
+    assert set(table["scenario"]) == {"baseline"} and set(table["seed"]) == {3}
+    corruption = run.map_png()
+    run.show("homicide_rate")
+    assert corruption[:4] == b"\x89PNG" and corruption != run.map_png()
+
+
+def pointer_at(live_map: maps.LiveMap, lon: float, lat: float) -> tuple[float, float]:
+    """Where (lon, lat) is on the map image, as fractions from the top left."""
+    ax = live_map.blit.figure.axes[0]
+    x, y = ax.transData.transform((lon, lat))
+    width, height = live_map.blit.canvas.get_width_height()
+    return x / width, 1 - y / height
+
+
+@pytest.mark.parametrize("layer", ["homicide_rate", "territory"])
+def test_hovering_names_the_state_the_value_with_its_unit_and_the_month(run, layer):
+    run.show(layer)
+    grid = run.model.grid
+    row, col = np.argwhere(grid.state == 14)[40]  # a cell of Jalisco
+    lon = BBOX["lon_min"] + (col + 0.5) * grid.resolution
+    lat = BBOX["lat_min"] + (row + 0.5) * grid.resolution
+    text = run.hover(*pointer_at(run.live_map, lon, lat))
+    state, value, month = text.split(" · ")
+    assert state == state_table().loc[14, "name"] and month == "2024-02"
+    shown_layer = maps.model_layer(run.model, layer)
+    assert value == shown_layer.describe(shown_layer.values[row, col])
+    if layer == "homicide_rate":
+        assert value.endswith("homicides per 100k per year")
+    else:
+        assert value in shown_layer.names
+    assert run.hover(*pointer_at(run.live_map, -118.0, 15.0)) is None  # the Pacific
+    run.show("homicide_rate")
+
+
+def test_the_territory_legend_names_the_largest_groups_by_cells_held(run):
+    layer = maps.territory_layer(run.model)
+    owner = run.model.cartels.owner
+    held = np.bincount(owner[owner >= 0], minlength=len(run.model.cartels.names))
+    largest = [run.model.cartels.names[g] for g in np.argsort(-held, kind="stable")[:7]]
+    assert list(layer.names) == [*largest, "other groups"]
+    ranks = layer.values[np.isfinite(layer.values)]
+    assert set(np.unique(ranks)) <= set(range(len(layer.names)))
+    assert len(layer.names) == layer.cmap.N  # a colour per name, not one per group
+
+
+def test_the_comparison_applies_the_sidebars_levers_to_both_and_draws_the_difference():
+    choice = Choice(seed="5").with_lever("mx.social_programs", 4.0)
+    pair = Comparison("baseline", "lab_strikes", choice, "homicide_rate")
+    frame = pair.step()
+    for model in pair.models.values():
+        assert model.requested.mx.social_programs == 4.0 and model.seed == 5
+    assert pair.models["right"].requested.us.escalation_level == 1
+    left, right = (maps.model_layer(m, "homicide_rate").values for m in pair.models.values())
+    np.testing.assert_array_equal(pair.shown["difference"].values, right - left)
+    assert set(frame.maps) == {"left", "right", "difference"} and frame.month == "2024-01"
+
+
+def test_a_drawn_figure_is_shared_by_sessions_with_the_same_background(run):
+    other = Run(Choice(seed="9"))
+    assert other.live_map.blit is run.live_map.blit and other.charts.blit is run.charts.blit
+    other.step()
+    mine, theirs = run.frame(), other.frame()
+    assert mine.maps["map"] != theirs.maps["map"]  # each session paints its own model
+    assert run.frame().maps["map"] == mine.maps["map"]
+
+
+# --- colours and sizes ----------------------------------------------------------------------
+
+
+def deuteranope(colour) -> np.ndarray:
+    from colorspacious import cspace_convert
+
+    rgb = np.asarray(matplotlib.colors.to_rgb(colour))
+    seen = {"name": "sRGB1+CVD", "cvd_type": "deuteranomaly", "severity": 100}
+    return np.clip(cspace_convert(rgb, seen, "sRGB1"), 0, 1)
+
+
+def lightness(cmap) -> np.ndarray:
+    from colorspacious import cspace_convert
+
+    rgb = matplotlib.colormaps[cmap](np.linspace(0, 1, 64))[:, :3]
+    return cspace_convert(rgb, "sRGB1", "CAM02-UCS")[:, 0]
+
+
+def test_every_continuous_layer_reads_by_lightness_alone(run):
+    """A sequential palette whose lightness rises or falls all the way reads without hue (so
+    without red against green); the difference map's lightness peaks at zero change."""
+    for name in maps.MODEL_LAYERS:
+        layer = maps.model_layer(run.model, name)
+        if layer.categorical:
+            continue
+        steps = np.diff(lightness(layer.cmap))
+        assert (steps > 0).all() or (steps < 0).all(), name
+        assert lightness(layer.cmap).min() < 40, name  # the low end is not near-white
+    pair = Comparison("baseline", "baseline", Choice(), "homicide_rate")
+    middle = lightness(pair.shown["difference"].cmap)
+    peak = int(np.argmax(middle))
+    assert 28 <= peak <= 35 and (np.diff(middle[:peak]) > 0).all()
+    assert (np.diff(middle[peak + 1 :]) < 0).all()
+
+
+def test_territory_and_series_colours_stay_apart_under_deuteranopia():
+    from colorspacious import deltaE
+
+    colours = [*maps.OKABE_ITO, maps.OTHER_GROUPS]
+    for first, second in itertools.combinations(colours, 2):
+        distance = deltaE(deuteranope(first), deuteranope(second), input_space="sRGB1")
+        assert distance > 12, (first, second, distance)  # CAM02-UCS; 1 is just noticeable
+    left, right = charts.LINE_COLOURS
+    assert deltaE(deuteranope(left), deuteranope(right), input_space="sRGB1") > 20
+
+
+def test_chart_ticks_are_at_least_10_px_at_their_own_size():
+    assert charts.TICK_PT * charts.DPI / 72 >= 10
+
+
+# --- the page, headless ---------------------------------------------------------------------
+
+
+def widgets_text(rc) -> str:
+    """Labels and values of the rendered widgets, and the HTML of their Markdown."""
+    import ipyvue
+    import ipywidgets
+
+    templates = [w.template for w in rc.find(ipyvue.VueTemplate).widgets]
+    return repr(rc.find(ipywidgets.Widget).widgets) + "".join(map(str, templates))
+
+
+def test_a_picked_preset_shows_not_applied_until_reset_then_runs_with_its_values():
+    import ipyvuetify as v
+
+    @solara.component
+    def Served():  # the server wraps a page in an app layout, which places the sidebar
+        with solara.AppLayout():
+            app.Page()
+
+    box, rc = solara.render(Served(), handle_error=False)
+    rc.find(v.Select, label="Scenario preset").widget.v_model = "full_intervention"
+    alerts = [a.children[0] for a in rc.find(v.Alert).widgets]
+    assert alerts and all(a.startswith("Not applied — press Reset") for a in alerts)
+    assert "Escalation level: level 0 → level 3" in alerts[0]
+    assert "Escalation level: level 3" in widgets_text(rc)  # the sidebar shows the preset's
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    assert not rc.find(v.Alert).widgets
+    assert re.search(r"scenario\W+(code>)?full_intervention", widgets_text(rc))
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert "Month: 2024-01" in widgets_text(rc)
 
 
 # --- in a browser ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def served():
-    """`mxstab app` on a free port, until the module's tests are done."""
+def browser_page():
+    """A 1440 × 1000 page of `mxstab app` (one server and browser for the module's tests)."""
+    from playwright.sync_api import sync_playwright
+
+    from mxstab.experiments.bench import open_app, served_app
+
     chromium = require_tool("chromium")
-    port = free_port()
-    process = subprocess.Popen(
-        [str(MXSTAB), "app", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail(f"mxstab app did not answer on {url}: {process.stdout.read()}")
-    yield url, chromium
-    process.terminate()
-    process.wait(timeout=20)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with served_app() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+        open_app(page, url)
+        yield page, browser, url
+        browser.close()
 
 
-def map_image(page):
-    """The main map: the first image of the dashboard."""
-    image = page.locator("img").first
-    image.wait_for(timeout=60_000)
-    return image
-
-
-def map_screenshot(page, attempts: int = 5) -> bytes:
-    """A screenshot of the map, taken again if the image was re-rendered (detached) meanwhile."""
-    from playwright.sync_api import Error
-
-    for _ in range(attempts - 1):
-        try:
-            return map_image(page).screenshot()
-        except Error as error:
-            if "not attached" not in str(error):
-                raise
-            time.sleep(1)
-    return map_image(page).screenshot()
-
-
-def month_text(page) -> str:
-    """The status line above the map: month, scenario, seed."""
+def status(page) -> str:
+    """The line above the map: month, scenario, seed."""
     return page.get_by_text("Month:").first.locator("xpath=..").inner_text()
 
 
-def wait_for_month(page, month: str) -> None:
-    page.get_by_text(f"Month: {month}").first.wait_for(timeout=60_000)
+def wait_for(condition, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {seconds} s for {what}")
+        time.sleep(0.25)
+
+
+def step(page, month: str) -> None:
+    page.get_by_role("button", name="Step", exact=True).click()
+    wait_for(lambda: month in status(page), f"month {month}")
 
 
 def assert_no_error(page) -> None:
@@ -182,57 +285,148 @@ def assert_no_error(page) -> None:
         assert text not in body, body[:2000]
 
 
-def test_the_app_in_a_browser(served):
-    from playwright.sync_api import sync_playwright
-
-    url, chromium = served
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        page.goto(url)
-        image = map_image(page)
-        page.screenshot(path=ARTIFACTS / "app_loaded.png", full_page=True)
-        before = image.get_attribute("src")
-        pixels = np.frombuffer(map_screenshot(page), np.uint8)
-        assert pixels.size > 10_000 and pixels.std() > 5, "the map is blank"
-        for month in ("2024-01", "2024-02", "2024-03"):
-            page.get_by_role("button", name="Step", exact=True).click()
-            wait_for_month(page, month)
-        assert map_image(page).get_attribute("src") != before, "the map did not change"
-        page.screenshot(path=ARTIFACTS / "app_stepped.png", full_page=True)
-        assert_no_error(page)
-
-        page.get_by_label("scenario preset").first.click(force=True)
-        page.get_by_role("option", name="full_intervention").click()
-        page.get_by_role("button", name="Reset", exact=True).click()
-        deadline = time.time() + 60
-        while "full_intervention" not in month_text(page) and time.time() < deadline:
-            time.sleep(0.5)
-        assert "full_intervention" in month_text(page) and "not started" in month_text(page)
-        page.screenshot(path=ARTIFACTS / "app_scenario.png", full_page=True)
-        assert_no_error(page)
-        browser.close()
+def pick(page, label: str, option: str) -> None:
+    page.get_by_label(label).first.click(force=True)
+    page.get_by_role("option", name=option, exact=True).click()
 
 
-def test_two_sessions_step_independently(served):
-    from playwright.sync_api import sync_playwright
+def test_browser_tabs_are_named_and_the_map_steps(browser_page):
+    page, _, _ = browser_page
+    assert [t.inner_text().strip().lower() for t in page.get_by_role("tab").all()] == [
+        "run",
+        "compare two scenarios",
+    ]
+    before = page.locator(".mxstab-hover-map img").first.get_attribute("src")
+    step(page, "2024-01")
+    step(page, "2024-02")
+    assert page.locator(".mxstab-hover-map img").first.get_attribute("src") != before
+    page.screenshot(path=ARTIFACTS / "app_stepped.png", full_page=True)
+    assert_no_error(page)
 
-    url, chromium = served
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        first, second = (browser.new_context().new_page() for _ in range(2))
-        for page in (first, second):
-            page.goto(url)
-            map_image(page)
-        first.get_by_role("button", name="Step", exact=True).click()
-        wait_for_month(first, "2024-01")
-        first.get_by_role("button", name="Step", exact=True).click()
-        wait_for_month(first, "2024-02")
-        second.reload()
-        map_image(second)
-        assert "not started" in month_text(second)
-        second.get_by_role("button", name="Step", exact=True).click()
-        wait_for_month(second, "2024-01")
-        assert "2024-02" in month_text(first)
-        browser.close()
+
+def test_browser_sliders_show_readable_labels_with_value_and_unit(browser_page):
+    page, _, _ = browser_page
+    for text in (
+        "Tariff rate: 0 share",
+        "USMCA exempt share: 0.5 share",
+        "Escalation level: level 0",
+    ):
+        assert page.get_by_text(text, exact=True).count() == 1, text
+    page.get_by_text("Mexico", exact=True).click()  # open the section
+    page.get_by_text("Social programs: 1 × 2024", exact=True).wait_for()
+    page.screenshot(path=ARTIFACTS / "app_sidebar.png")
+
+
+def hover(page, run: Run, lon: float, lat: float) -> str:
+    """Point at (lon, lat) on the page's map (drawn like `run`'s) and read the tip."""
+    box = page.locator(".mxstab-hover-map img").first.bounding_box()
+    x, y = pointer_at(run.live_map, lon, lat)
+    page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+    tip = page.locator(".mxstab-tip").first
+    wait_for(lambda: "·" in tip.inner_text(), "the hover text")
+    return tip.inner_text()
+
+
+def test_browser_hover_shows_state_value_with_unit_and_month(browser_page, run):
+    page, _, _ = browser_page
+    state, value, month = hover(page, run, -103.6, 20.4).split(" · ")
+    assert state == "Jalisco"
+    assert value.endswith("homicides per 100k per year") and month == status(page)[7:14]
+    page.screenshot(path=ARTIFACTS / "app_hover.png")
+    page.mouse.move(0, 0)
+
+
+def test_browser_chart_ticks_are_at_least_10_px_at_1440(browser_page):
+    page, _, _ = browser_page
+    chart = page.locator("img").last
+    natural, shown_width = chart.evaluate("i => [i.naturalWidth, i.clientWidth]")
+    assert natural == 10 * charts.DPI  # the charts image, not another
+    assert charts.TICK_PT * charts.DPI / 72 * shown_width / natural >= 10
+
+
+def test_browser_territory_layer_has_a_legend_and_hover_names_the_group(browser_page, run):
+    page, _, _ = browser_page
+    pick(page, "Map layer", maps.MODEL_LAYERS["territory"])
+    wait_for(
+        lambda: "territory" in (page.locator(".mxstab-hover-map img").first.get_attribute("alt")),
+        "the territory layer",
+    )
+    run.show("territory")
+    state, group, _ = hover(page, run, -107.4, 24.8).split(" · ")
+    assert state == "Sinaloa" and group in run.model.cartels.names + ["other groups"]
+    run.show("homicide_rate")
+    page.screenshot(path=ARTIFACTS / "app_territory.png")
+    page.mouse.move(0, 0)
+    pick(page, "Map layer", maps.MODEL_LAYERS["corruption"])
+    page.screenshot(path=ARTIFACTS / "app_corruption.png")
+
+
+def test_browser_downloads_are_titled_and_the_csv_has_date_scenario_seed(browser_page, tmp_path):
+    page, _, _ = browser_page
+    month = status(page)[7:14]
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download map PNG").click()
+    name = download.value.suggested_filename
+    layer = page.locator(".mxstab-hover-map img").first.get_attribute("alt").removeprefix("map of ")
+    layer_key = {v: k for k, v in maps.MODEL_LAYERS.items()}[layer]
+    assert name == f"mxstab_baseline_seed0_{month}_{layer_key}.png"
+    path = tmp_path / name
+    download.value.save_as(path)
+    assert path.read_bytes()[:4] == b"\x89PNG"
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    download.value.save_as(tmp_path / "run.csv")
+    table = pd.read_csv(tmp_path / "run.csv")
+    assert list(table.columns[:3]) == ["date", "scenario", "seed"]
+    assert table["date"].iloc[-1] == month and set(table["seed"]) == {0}
+
+
+def test_browser_preset_shows_not_applied_until_reset(browser_page):
+    page, _, _ = browser_page
+    pick(page, "Scenario preset", "full_intervention")
+    pending = page.locator(".mxstab-pending").first
+    pending.wait_for()
+    assert "Not applied — press Reset" in pending.inner_text()
+    assert page.get_by_text("Escalation level: level 3", exact=True).count() == 1
+    assert "baseline" in status(page)  # the run has not changed under the user
+    page.screenshot(path=ARTIFACTS / "app_preset_pending.png")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    wait_for(lambda: "full_intervention" in status(page), "the preset applied")
+    assert page.locator(".mxstab-pending").count() == 0, page.locator(
+        ".mxstab-pending"
+    ).all_inner_texts()
+    assert "not started" in status(page), status(page)
+    page.screenshot(path=ARTIFACTS / "app_scenario.png", full_page=True)
+    assert_no_error(page)
+
+
+def test_browser_compare_tab_applies_levers_plays_and_draws_the_difference(browser_page):
+    page, _, _ = browser_page
+    page.get_by_text("Designation: on", exact=True).click()  # a lever moved off the preset
+    page.get_by_role("tab", name="Compare two scenarios").click()
+    page.get_by_text("apply to both: Designation: off").wait_for()
+    page.get_by_role("button", name="Start comparison").click()
+    page.get_by_text("Difference: full_intervention minus baseline").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Play both").click()
+    month = page.get_by_text("Month:").last
+    wait_for(lambda: "2024-02" in month.inner_text(), "two months played")
+    page.get_by_role("button", name="Pause").click()
+    maps_shown = page.locator(".mxstab-hover-map img")
+    assert maps_shown.count() >= 4  # the run's map, left, right, difference
+    page.screenshot(path=ARTIFACTS / "app_compare.png", full_page=True)
+    assert_no_error(page)
+    page.get_by_role("tab", name="Run").click()
+
+
+def test_browser_two_sessions_step_independently(browser_page):
+    from mxstab.experiments.bench import open_app
+
+    _, browser, url = browser_page
+    first, second = (browser.new_context().new_page() for _ in range(2))
+    for page in (first, second):
+        open_app(page, url)
+    step(first, "2024-01")
+    step(first, "2024-02")
+    assert "not started" in status(second)
+    step(second, "2024-01")
+    assert "2024-02" in status(first)

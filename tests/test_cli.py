@@ -165,6 +165,7 @@ def test_bench_quick_runs_and_writes_its_figures(tmp_path):
         "step_ms_010",
         "step_vs_kernel_025",
         "app_step_redraw_ms_025",
+        "app_step_both_ms_025",
         "first_step_s_cached",
         "build_s_010",
         "hindcast_s_025",

@@ -1,282 +1,334 @@
-"""The Solara app: watch a policy play out on the map of Mexico (Mesa's SolaraViz).
+"""The Solara app: watch a policy play out on the map of Mexico, or two side by side.
 
-The panels are plain functions of the model: SolaraViz wraps each in a component that redraws
-after every step.
-
-Each browser session builds its own model (`Page` creates it per session). The sidebar holds a
-scenario preset, the seed, the resolution and every policy lever of the config; a lever moved
-away from its baseline value overrides the preset. Bad input (a seed that is not a whole number,
-a value out of range) shows a message and the model falls back to valid values.
+The sidebar holds the choice (preset, seed, resolution, every lever, `viz/controls.py`) and the
+run's buttons; a choice that differs from the running model's says so until Reset applies it.
+Two named tabs: the run (map with hover, state figures, charts, event log, downloads) and the
+comparison. Each browser session has its own models; a step draws a frame of PNGs
+(`viz/live.py`) that the page only displays.
 """
 
 from __future__ import annotations
 
-import io
+import base64
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-import numpy as np
 import solara
-from mesa.visualization import SolaraViz
+import solara.lab
 
-from mxstab.model.config import LEVERS, ConfigError, field_table
-from mxstab.model.model import MxStabModel
 from mxstab.model.rules.violence import annual_rate
-from mxstab.model.scenarios import load_scenario, scenario_names
+from mxstab.model.scenarios import scenario_names
 from mxstab.model.world.states import state_table
-from mxstab.viz.charts import LiveCharts
-from mxstab.viz.maps import MODEL_LAYERS, LiveMap, model_map
+from mxstab.viz.controls import RESOLUTIONS, SECTIONS, Choice, lever_rows, readable, shown
+from mxstab.viz.live import Comparison, Frame, Run
+from mxstab.viz.maps import MODEL_LAYERS
 
-SEED_RANGE = (0, 2**32 - 1)
-MAP_SIZE = (6.6, 3.9)
-RESOLUTIONS = ("0.25", "0.1")
-
-
-def lever_rows() -> list[dict[str, Any]]:
-    """The config fields the app offers as controls: every lever, and the policy start."""
-    return [
-        row
-        for row in field_table()
-        if row["name"].split(".")[0] in LEVERS or row["name"] == "policy.start"
-    ]
+PLAY_INTERVAL_S = 0.3
+TITLE = "mxstab — regional stability in Mexico"
 
 
-def control_name(dotted: str) -> str:
-    """`us.tariff_rate` → `us__tariff_rate` (a keyword argument of the app's model)."""
-    return dotted.replace(".", "__")
+@solara.component_vue(str(Path(__file__).with_name("hover_map.vue")))
+def HoverMap(src: str, alt: str, tip: str, event_hover: Callable[[dict], None]) -> None:
+    """A PNG map that reports where the pointer is and shows the text Python answers."""
 
 
-def lever_control(row: dict[str, Any]) -> dict[str, Any]:
-    """A SolaraViz user parameter for one config field, labelled with its unit."""
-    label = f"{row['name']} ({row['unit']})" if row["unit"] else row["name"]
-    if row["type"] == "bool":
-        return {"type": "Checkbox", "value": row["default"], "label": label}
-    if row["name"] == "policy.start":
-        return {"type": "InputText", "value": row["default"], "label": f"{label}"}
-    if row["type"] == "str":
-        return {
-            "type": "Select",
-            "value": row["default"],
-            "values": ["always", "never", "by_relations"],
-            "label": label,
-        }
-    integer = row["type"] == "int"
-    span = row["max"] - row["min"]
-    return {
-        "type": "SliderInt" if integer else "SliderFloat",
-        "value": row["default"],
-        "min": row["min"],
-        "max": row["max"],
-        "step": 1 if integer else span / 100,
-        "label": label,
-    }
-
-
-def model_params() -> dict[str, Any]:
-    """Every control of the sidebar."""
-    params: dict[str, Any] = {
-        "preset": {
-            "type": "Select",
-            "value": "baseline",
-            "values": scenario_names(),
-            "label": "scenario preset",
-        },
-        "seed": {"type": "InputText", "value": "0", "label": "seed (whole number)"},
-        "resolution": {
-            "type": "Select",
-            "value": "0.25",
-            "values": list(RESOLUTIONS),
-            "label": "resolution (degrees)",
-        },
-    }
-    for row in lever_rows():
-        params[control_name(row["name"])] = lever_control(row)
-    return params
-
-
-def parse_seed(text: Any) -> tuple[int, str | None]:
-    """The seed typed in the sidebar, or 0 and a message saying what is allowed."""
-    try:
-        seed = int(str(text).strip())
-        if not SEED_RANGE[0] <= seed <= SEED_RANGE[1]:
-            raise ValueError
-        return seed, None
-    except ValueError:
-        return 0, (
-            f"seed: expected a whole number from {SEED_RANGE[0]} to {SEED_RANGE[1]}, got "
-            f"{text!r}; running seed 0"
-        )
-
-
-class AppModel(MxStabModel):
-    """The model as the app builds it from the sidebar (the preset is not named `scenario`:
-    Mesa reserves that name)."""
-
-    def __init__(
-        self, preset: str = "baseline", seed: Any = "0", resolution: Any = "0.25", **levers: Any
-    ) -> None:
-        problems = []
-        seed_value, problem = parse_seed(seed)
-        if problem:
-            problems.append(problem)
-        if str(resolution) not in RESOLUTIONS:
-            problems.append(f"resolution: expected 0.25 or 0.1, got {resolution!r}; using 0.25")
-            resolution = "0.25"
-        if preset not in scenario_names():
-            problems.append(f"preset: unknown {preset!r}; running the baseline")
-            preset = "baseline"
-        defaults = {row["name"]: row["default"] for row in lever_rows()}
-        overrides = {}
-        for name, value in levers.items():
-            dotted = name.replace("__", ".")
-            if dotted in defaults and value != defaults[dotted]:
-                overrides[dotted] = value
-        try:
-            config = load_scenario(preset).config(overrides)
-        except ConfigError as error:
-            problems.append(f"{error}; running the preset without these changes")
-            config = load_scenario(preset).config()
-        super().__init__(config, seed=seed_value, resolution=float(resolution))
-        self.preset = preset
-        self.input_problems = problems
-
-
-def when(model: MxStabModel) -> str:
-    if model.steps == 0:
-        return f"not started ({model.start} next)"
-    return model.date(model.month)
+def data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 @solara.component
-def Messages(model: AppModel) -> None:
-    for problem in model.input_problems:
-        solara.Warning(problem)
+def MapWithHover(png: bytes, alt: str, describe: Callable[[float, float], str | None]) -> None:
+    tip, set_tip = solara.use_state("")
+
+    def hovered(where: dict) -> None:
+        x, y = where.get("x", -1), where.get("y", -1)
+        set_tip(describe(x, y) or "" if 0 <= x <= 1 and 0 <= y <= 1 else "")
+
+    HoverMap(src=data_url(png), alt=alt, tip=tip, event_hover=hovered)
 
 
-def MapView(model: AppModel) -> None:
-    """The map with a layer picker and colour bar; units and stopped vessels on the sea."""
-    layer, set_layer = solara.use_state("homicide_rate")
-    live = solara.use_memo(lambda: LiveMap(model, layer, MAP_SIZE), dependencies=[model, layer])
-    Messages(model)
-    solara.Markdown(f"**Month: {when(model)}** · scenario `{model.preset}` · seed {model.seed}")
-    solara.Select("map layer", value=layer, values=list(MODEL_LAYERS), on_value=set_layer)
-    solara.Image(live.png(model), format="png")
+def use_player(playing: solara.Reactive[bool], step: Callable[[], None]) -> None:
+    """While `playing`, call `step` every PLAY_INTERVAL_S in a thread of its own."""
+
+    def loop() -> None:
+        while playing.value:
+            started = time.perf_counter()
+            step()
+            time.sleep(max(0.0, PLAY_INTERVAL_S - (time.perf_counter() - started)))
+
+    solara.lab.use_task(loop, dependencies=[playing.value], prefer_threaded=True)
 
 
-def StateFigures(model: AppModel) -> None:
+# --- the sidebar ----------------------------------------------------------------------------
+
+
+@solara.component
+def LeverControl(row: dict[str, Any], choice: solara.Reactive[Choice]) -> None:
+    """One lever: its readable name, value and unit in the label; the description under it."""
+    name, unit = row["name"], row["unit"]
+    value = choice.value.levers[name]
+    label = f"{readable(name)}: {shown(value, unit)}"
+    if row["type"] in ("int", "float"):
+        solara.Text(label, classes=["mxstab-lever"], style={"font-size": "14px"})
+
+    def set_value(new: Any) -> None:
+        choice.value = choice.value.with_lever(name, new)
+
+    if row["type"] == "bool":
+        solara.Checkbox(label=label, value=value, on_value=set_value)
+    elif row["type"] == "str" and row["name"] == "policy.start":
+        solara.InputText(label=f"{readable(name)} (YYYY-MM)", value=value, on_value=set_value)
+    elif row["type"] == "str":
+        solara.Select(
+            label, value=value, values=["always", "never", "by_relations"], on_value=set_value
+        )
+    else:
+        slider = solara.SliderInt if row["type"] == "int" else solara.SliderFloat
+        step = 1 if row["type"] == "int" else (row["max"] - row["min"]) / 100
+        slider("", value=value, min=row["min"], max=row["max"], step=step, on_value=set_value)
+    solara.Text(row["description"], style={"font-size": "12px", "color": "#555"})
+
+
+@solara.component
+def ChoiceControls(choice: solara.Reactive[Choice]) -> None:
+    """Preset (loads its values into every lever), seed, resolution, then the levers by
+    section."""
+    current = choice.value
+    solara.Select(
+        "Scenario preset",
+        value=current.preset,
+        values=scenario_names(),
+        on_value=lambda preset: choice.set(choice.value.with_preset(preset)),
+    )
+    solara.InputText(
+        "Seed (whole number)",
+        value=current.seed,
+        on_value=lambda seed: choice.set(replace(choice.value, seed=seed)),
+    )
+    solara.Select(
+        "Resolution (degrees)",
+        value=current.resolution,
+        values=list(RESOLUTIONS),
+        on_value=lambda res: choice.set(replace(choice.value, resolution=res)),
+    )
+    rows = lever_rows()
+    for section, heading in SECTIONS.items():
+        with solara.Details(heading, expand=section == "us"):
+            for row in rows:
+                if row["name"].startswith(section + "."):
+                    LeverControl(row, choice)
+
+
+@solara.component
+def Pending(changes: list[str], action: str) -> None:
+    """The visible 'not applied' state of a choice the running model does not have."""
+    if changes:
+        solara.Warning(
+            f"Not applied — press {action}: " + "; ".join(changes), classes=["mxstab-pending"]
+        )
+
+
+# --- the run tab ----------------------------------------------------------------------------
+
+
+@solara.component
+def StateFigures(run: Run, month: str) -> None:
     """A state's figures this month (pick a state)."""
     table = state_table()
     names = [f"{code} {table.loc[code, 'name']}" for code in table.index]
     picked, set_picked = solara.use_state(names[24])
+    model = run.model
     if model.steps == 0:
         solara.Markdown("Step the model to see a state's figures.")
         return
-    code = int(picked.split()[0])
-    mine = model.grid.state == code
+    solara.Select("State", value=picked, values=names, on_value=set_picked)
+    mine = model.grid.state == int(picked.split()[0])
     places = model.municipalities
     homicides = places.homicides[mine].sum()
-    solara.Select("state", value=picked, values=names, on_value=set_picked)
+    rate = annual_rate(homicides, places.population[mine].sum())
     solara.Markdown(
-        f"- homicides this month: {homicides:,.0f} "
-        f"({annual_rate(homicides, places.population[mine].sum()):,.1f} per 100k per year)\n"
-        f"- corruption: {places.corruption[mine].mean():.3f}\n"
-        f"- stability: {places.stability[mine].mean():.3f}\n"
+        f"**{month}**\n\n"
+        f"- homicides this month: {homicides:,.0f} ({rate:,.1f} per 100k per year)\n"
+        f"- corruption: {places.corruption[mine].mean():.3f} (0–1)\n"
+        f"- stability: {places.stability[mine].mean():.3f} (0–1)\n"
         f"- people leaving this month: {places.left[mine].sum():,.0f}"
     )
 
 
-def Charts(model: AppModel) -> None:
-    live = solara.use_memo(
-        lambda: LiveCharts([model.preset], model.policy_month, model.start), dependencies=[model]
-    )
-    solara.Image(live.png({model.preset: model}), format="png")
-
-
-def EventLog(model: AppModel) -> None:
+@solara.component
+def EventLog(run: Run, month: str) -> None:
     """Strikes, raids, leader removals and splits, assassinations, transfers, tariff changes."""
+    model = run.model
     lines = [f"- {model.date(m)}: {text}" for m, text in reversed(model.event_log)]
     solara.Markdown("**Event log**\n\n" + ("\n".join(lines[:40]) or "nothing yet"))
 
 
-def national_table(model: MxStabModel):
-    frame = model.national_table()
-    frame.insert(0, "month", np.arange(len(frame)))
-    return frame
-
-
-def Export(model: AppModel) -> None:
-    """Download the run so far and the current map."""
-
-    def csv() -> bytes:
-        return national_table(model).to_csv(index=False).encode()
+@solara.component
+def Downloads(run: Run, month: str, layer: str) -> None:
+    """The run so far as CSV or Parquet (date, scenario, seed on every row) and the selected
+    layer's map, titled with layer, scenario, seed and month."""
+    import io
 
     def parquet() -> bytes:
         buffer = io.BytesIO()
-        national_table(model).to_parquet(buffer, index=False)
+        run.table().to_parquet(buffer, index=False)
         return buffer.getvalue()
 
-    def png() -> bytes:
-        buffer = io.BytesIO()
-        model_map(model, "homicide_rate", when(model)).savefig(buffer, format="png")
-        return buffer.getvalue()
+    stem = run.file_stem()
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        solara.FileDownload(
+            lambda: run.table().to_csv(index=False).encode(),
+            filename=f"{stem}.csv",
+            label="Download CSV",
+        )
+        solara.FileDownload(parquet, filename=f"{stem}.parquet", label="Download Parquet")
+        solara.FileDownload(run.map_png, filename=f"{stem}.png", label="Download map PNG")
 
-    with solara.Row():
-        solara.FileDownload(csv, filename="mxstab_national.csv", label="Download CSV")
-        solara.FileDownload(parquet, filename="mxstab_national.parquet", label="Download Parquet")
-        solara.FileDownload(png, filename="mxstab_map.png", label="Download map PNG")
+
+@solara.component
+def RunTab(run: Run, frame: Frame, set_frame: Callable[[Frame], None]) -> None:
+    model = run.model
+    for problem in model.input_problems:
+        solara.Warning(problem)
+    solara.Markdown(f"**Month: {frame.month}** · scenario `{model.preset}` · seed {model.seed}")
+    by_name = {name: layer for layer, name in MODEL_LAYERS.items()}
+    solara.Select(
+        "Map layer",
+        value=MODEL_LAYERS[run.layer],
+        values=list(by_name),
+        on_value=lambda name: set_frame(run.show(by_name[name])),
+    )
+    MapWithHover(frame.maps["map"], f"map of {MODEL_LAYERS[run.layer]}", run.hover)
+    Downloads(run, frame.month, run.layer)
+    with solara.Columns([1, 1]):
+        StateFigures(run, frame.month)
+        EventLog(run, frame.month)
+    solara.Image(frame.charts, format="png")
 
 
-def CompareView(model: AppModel) -> None:
-    """Two scenarios side by side with the main model's seed, stepping together."""
+# --- the compare tab ------------------------------------------------------------------------
+
+
+@solara.component
+def CompareTab(choice: Choice, layer: str) -> None:
+    """Two scenarios with the sidebar's seed, resolution and moved levers, stepping together."""
     names = scenario_names()
     left, set_left = solara.use_state("baseline")
     right, set_right = solara.use_state("full_intervention")
-    pair, set_pair = solara.use_state(None)
-    steps, set_steps = solara.use_state(0)
+    view = solara.use_reactive(None)  # the comparison and its last frame, changed together
+    playing = solara.use_reactive(False)
+    pair, frame = view.value or (None, None)
 
     def start() -> None:
-        set_pair({name: AppModel(preset=name, seed=str(model.seed)) for name in (left, right)})
-        set_steps(0)
+        playing.value = False
+        comparison = Comparison(left, right, choice, layer)
+        view.value = (comparison, comparison.frame())
 
     def step_both() -> None:
-        for twin in pair.values():
-            twin.step()
-        set_steps(steps + 1)
+        stepped = view.value[0]
+        frame = stepped.step()
+        if view.value[0] is stepped:  # not restarted meanwhile
+            view.value = (stepped, frame)
 
-    with solara.Row():
-        solara.Select("left scenario", value=left, values=names, on_value=set_left)
-        solara.Select("right scenario", value=right, values=names, on_value=set_right)
+    use_player(playing, step_both if pair is not None else lambda: None)
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+        with solara.Column(style={"min-width": "260px"}):
+            solara.Select("Left scenario", value=left, values=names, on_value=set_left)
+        with solara.Column(style={"min-width": "260px"}):
+            solara.Select("Right scenario", value=right, values=names, on_value=set_right)
         solara.Button("Start comparison", on_click=start, color="primary")
-        solara.Button("Step both", on_click=step_both, disabled=pair is None, color="primary")
-    if pair is None:
-        solara.Markdown("Pick two scenarios and start: both run with this model's seed.")
-        return
-    solara.Markdown(f"**Month: {when(next(iter(pair.values())))}** · seed {model.seed}")
-    with solara.Columns([1, 1]):
-        for name, twin in pair.items():
-            solara.FigureMatplotlib(
-                model_map(twin, "homicide_rate", name, size=MAP_SIZE), format="png"
-            )
-    live = solara.use_memo(
-        lambda: LiveCharts(list(pair), model.policy_month, model.start), dependencies=[pair]
+        solara.Button(
+            "Step both",
+            on_click=step_both,
+            disabled=pair is None or playing.value,
+            color="primary",
+        )
+        solara.Button(
+            "Pause" if playing.value else "Play both",
+            on_click=lambda: playing.set(not playing.value),
+            disabled=pair is None,
+            color="primary",
+        )
+    units = {row["name"]: row["unit"] for row in lever_rows()}
+    moved = [f"{readable(k)}: {shown(v, units[k])}" for k, v in choice.overrides().items()]
+    solara.Markdown(
+        "Both run with the sidebar's seed and resolution; its moved levers apply to both: "
+        + ("; ".join(moved) or "none")
+        + f". Layer: {MODEL_LAYERS[layer]} (chosen in the Run tab)."
     )
-    solara.Image(live.png(pair), format="png")
+    if pair is None:
+        solara.Markdown("Pick two scenarios and press **Start comparison**.")
+        return
+    if pair.made_from != (left, right, choice, layer):
+        solara.Warning(
+            "Not applied — press Start comparison: the scenarios, the sidebar or the layer "
+            "changed since this comparison started.",
+            classes=["mxstab-pending"],
+        )
+    solara.Markdown(f"**Month: {frame.month}** · seed {pair.models['left'].seed}")
+    with solara.Columns([1, 1]):
+        for side in ("left", "right"):
+            with solara.Column():
+                solara.Markdown(f"**{side}: {pair.names[side]}**")
+                MapWithHover(
+                    frame.maps[side], f"{side} map", lambda x, y, s=side: pair.hover(s, x, y)
+                )
+    if "difference" in frame.maps:
+        solara.Markdown(f"**Difference: {pair.names['right']} minus {pair.names['left']}**")
+        MapWithHover(
+            frame.maps["difference"],
+            "difference map",
+            lambda x, y: pair.hover("difference", x, y),
+        )
+    else:
+        solara.Markdown("The territory layer has categories: no difference map.")
+    solara.Image(frame.charts, format="png")
+
+
+# --- the page -------------------------------------------------------------------------------
 
 
 @solara.component
 def Page() -> None:
-    """One model per browser session."""
-    model = solara.use_memo(AppModel, dependencies=[])
-    SolaraViz(
-        model,
-        components=[
-            (MapView, 0),
-            (StateFigures, 0),
-            (Charts, 0),
-            (EventLog, 0),
-            (Export, 0),
-            (CompareView, 1),
-        ],
-        model_params=model_params(),
-        name="mxstab — regional stability in Mexico",
-        play_interval=300,
-    )
+    """One run per browser session; the sidebar's choice applies on Reset."""
+    choice = solara.use_reactive(Choice())
+    first = solara.use_memo(lambda: (run := Run(Choice()), run.frame()), dependencies=[])
+    view = solara.use_reactive(first)  # the run and its last frame, changed together
+    playing = solara.use_reactive(False)
+    run = view.value[0]
+
+    def step() -> None:
+        stepped = view.value[0]
+        frame = stepped.step()
+        if view.value[0] is stepped:  # not reset meanwhile
+            view.value = (stepped, frame)
+
+    def reset() -> None:
+        playing.value = False
+        fresh = Run(choice.value, view.value[0].layer)
+        view.value = (fresh, fresh.frame())
+
+    use_player(playing, step)
+    solara.Title(TITLE)
+    with solara.AppBarTitle():
+        solara.Text(TITLE)
+    with solara.Sidebar():
+        with solara.Row():
+            solara.Button("Reset", on_click=reset, color="primary")
+            solara.Button(
+                "Pause" if playing.value else "Play",
+                on_click=lambda: playing.set(not playing.value),
+                color="primary",
+            )
+            solara.Button("Step", on_click=step, disabled=playing.value, color="primary")
+        Pending(choice.value.changes_from(run.choice), "Reset")
+        ChoiceControls(choice)
+    with solara.lab.Tabs():
+        with solara.lab.Tab("Run"):
+            Pending(choice.value.changes_from(run.choice), "Reset")
+            RunTab(run, view.value[1], lambda frame: view.set((run, frame)))
+        with solara.lab.Tab("Compare two scenarios"):
+            CompareTab(choice.value, run.layer)

@@ -5,7 +5,7 @@ Imports matplotlib only (never Solara), so headless runs can write maps.
 
 from __future__ import annotations
 
-import io
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +14,8 @@ import matplotlib
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from mxstab.model.io import write_atomic
 from mxstab.model.rules.interdiction import FATES
@@ -24,25 +24,44 @@ from mxstab.model.world.grid import BBOX, Grid, load_grid, load_outlines
 from mxstab.model.world.population import cell_population
 from mxstab.model.world.presence import organisations_per_state
 from mxstab.model.world.states import state_table
+from mxstab.viz.canvas import Blit, shared
+from mxstab.viz.numbers import number
 
 SEA_COLOUR = "#dce9f2"
 LAND_COLOUR = "#efeae2"
 POINT_STYLE = {
-    "seaport": {"marker": "s", "color": "#1f4e79", "label": "seaport"},
-    "border_crossing": {"marker": "^", "color": "#b22222", "label": "US border crossing"},
-    "airport": {"marker": "P", "color": "#4b2e83", "label": "Mexico City airports"},
+    "seaport": {"marker": "s", "color": "#0072B2", "label": "seaport"},
+    "border_crossing": {"marker": "^", "color": "#D55E00", "label": "US border crossing"},
+    "airport": {"marker": "P", "color": "#CC79A7", "label": "Mexico City airports"},
 }
+
+
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+"""Okabe & Ito's colour-blind-safe colours (black left out: it is the outlines' colour)."""
+OTHER_GROUPS = "#b8b8b8"
 
 
 @dataclass(frozen=True)
 class Layer:
-    """A per-cell raster (NaN outside Mexico) with how to colour and label it."""
+    """A per-cell raster (NaN outside Mexico) with how to colour and label it: `unit` is what a
+    value is in (hover text), `names` the category of each value of a categorical layer."""
 
     values: np.ndarray
     label: str
     cmap: str | mcolors.Colormap
     norm: mcolors.Normalize
     categorical: bool = False
+    unit: str = ""
+    names: tuple[str, ...] = ()
+    signed: bool = False  # a change: shown with its sign
+
+    def describe(self, value: float) -> str:
+        """One cell's value for people: a category's name, or the number with its unit."""
+        if not np.isfinite(value):
+            return "no data"
+        if self.names:
+            return self.names[int(value)]
+        return f"{number(value, sign=self.signed)} {self.unit}".strip()
 
 
 def state_values(grid: Grid, per_state: np.ndarray) -> np.ndarray:
@@ -91,7 +110,7 @@ def draw_map(
     size: tuple[float, float] = (11, 6.4),
 ) -> Figure:
     """A labelled map: the layer, state and country outlines, points, legend, colour bar."""
-    figure = Figure(figsize=size, dpi=110)
+    figure = Figure(figsize=size, dpi=110, layout="constrained")
     ax = figure.add_subplot()
     ax.set_facecolor(SEA_COLOUR)
     land = np.where(grid.country > 0, 1.0, np.nan)
@@ -129,14 +148,20 @@ def draw_map(
             zorder=5,
         )
     ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    if not layer.categorical:
+    if layer.names:
+        patches = [
+            Patch(color=layer.cmap(layer.norm(i)), label=name) for i, name in enumerate(layer.names)
+        ]
+        figure.legend(
+            handles=patches, loc="outside right upper", fontsize=7, title="largest groups"
+        )
+    elif not layer.categorical:
         figure.colorbar(image, ax=ax, shrink=0.75, label=layer.label)
     ax.set_xlim(BBOX["lon_min"], BBOX["lon_max"])
     ax.set_ylim(BBOX["lat_min"], BBOX["lat_max"])
     ax.set_xlabel("longitude (°E)")
     ax.set_ylabel("latitude (°N)")
     ax.set_title(title)
-    figure.tight_layout()
     return figure
 
 
@@ -161,21 +186,40 @@ def label_state_centres(ax, grid: Grid) -> None:
 
 def rate_layer(values: np.ndarray, label: str) -> Layer:
     """Homicides per 100k per year on one fixed scale, so maps of runs and data compare."""
-    return Layer(values, label, "Reds", mcolors.Normalize(0, 120))
+    unit = "homicides per 100k per year"
+    return Layer(values, label, "Reds", mcolors.Normalize(0, 120), unit=unit)
 
 
-MODEL_LAYERS = (
-    "homicide_rate",
-    "corruption",
-    "territory",
-    "flow",
-    "stability",
-    "displacement",
-)
+MODEL_LAYERS = {
+    "homicide_rate": "homicide rate",
+    "corruption": "corruption",
+    "territory": "territory (largest groups)",
+    "flow": "trafficking flow",
+    "stability": "stability",
+    "displacement": "displacement",
+}
+"""The layers of a running model, with the names the app shows."""
+LARGEST_GROUPS = len(OKABE_ITO)
+
+
+def territory_layer(model) -> Layer:
+    """Who holds each cell: the largest groups by cells held in a colour and a name each, every
+    other group in one grey (150 groups in 150 colours cannot be told apart)."""
+    owner = model.cartels.owner
+    held = np.bincount(owner[owner >= 0], minlength=len(model.cartels.names))
+    largest = [int(g) for g in np.argsort(-held, kind="stable")[:LARGEST_GROUPS] if held[g] > 0]
+    rank = np.full(len(model.cartels.names), len(largest), dtype=float)
+    rank[largest] = np.arange(len(largest))
+    values = np.where(owner >= 0, rank[np.maximum(owner, 0)], np.nan)
+    names = tuple(model.cartels.names[g] for g in largest) + ("other groups",)
+    cmap = mcolors.ListedColormap([*OKABE_ITO[: len(largest)], OTHER_GROUPS])
+    norm = mcolors.Normalize(-0.5, len(names) - 0.5)
+    return Layer(values, "territory: the largest groups", cmap, norm, True, names=names)
 
 
 def model_layer(model, name: str) -> Layer:
-    """Layers of a running model, each on a fixed scale so months and runs compare."""
+    """Layers of a running model, each on a fixed scale so months and runs compare; sequential
+    colour maps whose lightness rises with the value, so they read without hue (tested)."""
     grid, places = model.grid, model.municipalities
     people = np.where(grid.mexico & (places.population > 0), places.population, np.nan)
     mexican = np.where(grid.mexico, 1.0, np.nan)
@@ -183,7 +227,11 @@ def model_layer(model, name: str) -> Layer:
         return rate_layer(annual_rate(places.homicides, people), "homicides per 100k per year")
     if name == "corruption":
         return Layer(
-            places.corruption * mexican, "corruption (0–1)", "Purples", mcolors.Normalize(0, 1)
+            np.maximum(places.corruption, 1e-3) * mexican,
+            "corruption (0–1, log scale)",
+            "viridis",
+            mcolors.LogNorm(1e-3, 1),
+            unit="on the corruption index (0–1)",
         )
     if name == "flow":
         return Layer(
@@ -191,10 +239,15 @@ def model_layer(model, name: str) -> Layer:
             "trafficking flow (busiest cell of 2024 = 1)",
             "YlOrBr",
             mcolors.Normalize(0, 1),
+            unit="× the busiest cell of 2024",
         )
     if name == "stability":
         return Layer(
-            places.stability * mexican, "stability (0–1)", "RdYlGn", mcolors.Normalize(0, 1)
+            places.stability * mexican,
+            "stability (0–1)",
+            "cividis",
+            mcolors.Normalize(0, 1),
+            unit="on the stability index (0–1)",
         )
     if name == "displacement":
         return Layer(
@@ -202,20 +255,39 @@ def model_layer(model, name: str) -> Layer:
             "people leaving per 100k per year",
             "Blues",
             mcolors.Normalize(0, 500),
+            unit="people leaving per 100k per year",
         )
     if name == "territory":
-        colours = matplotlib.colormaps["tab20"].colors
-        owner = model.cartels.owner
-        values = np.where(owner >= 0, owner % len(colours), np.nan)
-        cmap = mcolors.ListedColormap(colours)
-        return Layer(
-            values,
-            "territory (a colour per group)",
-            cmap,
-            mcolors.Normalize(-0.5, len(colours) - 0.5),
-            True,
-        )
+        return territory_layer(model)
     raise ValueError(f"unknown layer {name!r} (allowed: {', '.join(MODEL_LAYERS)})")
+
+
+def difference_layer(left, right, name: str) -> Layer:
+    """`right` minus `left` on one layer, on a symmetric diverging scale (purple: less,
+    orange: more; colour-blind-safe)."""
+    first, second = model_layer(left, name), model_layer(right, name)
+    if first.categorical:
+        raise ValueError(f"layer {name!r} has categories: no difference to draw")
+    span = (first.norm.vmax - first.norm.vmin) / 4  # fixed, so the months compare
+    return Layer(
+        second.values - first.values,
+        f"{first.label}: right minus left",
+        "PuOr_r",
+        mcolors.Normalize(-span, span),
+        unit=f"{first.unit}, right minus left",
+        signed=True,
+    )
+
+
+def hover_text(grid: Grid, layer: Layer, lon: float, lat: float, when: str) -> str | None:
+    """What the pointer is over: the state, the layer's value there with its unit, the month;
+    None off Mexican land."""
+    row = int(np.floor((lat - BBOX["lat_min"]) / grid.resolution))
+    col = int(np.floor((lon - BBOX["lon_min"]) / grid.resolution))
+    if not (0 <= row < grid.shape[0] and 0 <= col < grid.shape[1]) or grid.state[row, col] <= 0:
+        return None
+    state = state_table().loc[int(grid.state[row, col]), "name"]
+    return f"{state} · {layer.describe(layer.values[row, col])} · {when}"
 
 
 def model_map(model, layer_name: str, title: str, size: tuple[float, float] = (11, 6.4)) -> Figure:
@@ -273,13 +345,13 @@ def save_run_map(run: Path, layer_name: str, month: str, out: Path) -> Path:
 
 
 FORCE_STYLE = {
-    "us_navy": {"color": "#0b3d91", "label": "US Navy"},
-    "coast_guard": {"color": "#e07b00", "label": "US Coast Guard"},
-    "semar": {"color": "#2e7d32", "label": "SEMAR"},
+    "us_navy": {"color": "#0072B2", "label": "US Navy"},
+    "coast_guard": {"color": "#E69F00", "label": "US Coast Guard"},
+    "semar": {"color": "#009E73", "label": "SEMAR"},
 }
 FATE_STYLE = {
     "seized": {"marker": "x", "color": "#333333", "label": "vessel seized"},
-    "struck": {"marker": "*", "color": "#d62728", "label": "vessel struck"},
+    "struck": {"marker": "*", "color": "#D55E00", "label": "vessel struck"},
 }
 
 
@@ -324,48 +396,60 @@ def draw_sea(ax, model) -> dict:
     return scatters
 
 
+def map_key(grid: Grid, layer: Layer, size: tuple[float, float], fleet: bool) -> tuple:
+    """Everything a live map's background depends on (two maps with one key share a figure)."""
+    cmap = layer.cmap if isinstance(layer.cmap, str) else layer.cmap.name
+    norm = (type(layer.norm).__name__, layer.norm.vmin, layer.norm.vmax)
+    return ("map", grid.resolution, size, layer.label, cmap, norm, layer.names, fleet)
+
+
+def live_map_figure(grid: Grid, layer: Layer, size: tuple[float, float], fleet) -> Blit:
+    """The map without the layer's values: what moves is the layer, the outlines drawn over
+    it, and the ships."""
+    blank = dataclasses.replace(layer, values=np.full(grid.shape, np.nan))
+    figure = draw_map(grid, blank, layer.label, label_states=False, size=size)
+    ax = figure.axes[0]
+    scatters = draw_sea(ax, fleet) if fleet is not None else {}
+    image = ax.images[1]
+    blit = Blit(figure, [image, *ax.lines, *ax.collections])
+    blit.image, blit.scatters = image, scatters
+    return blit
+
+
 class LiveMap:
-    """A map drawn once per layer; each redraw repaints only what moves (the layer, the ships)
-    over the saved background and encodes the canvas, so the app redraws in milliseconds."""
+    """A layer and the ships of a running model, repainted each month over a shared background
+    (`viz/canvas.py`); a categorical layer whose names change (the largest groups) gets the
+    background of its names."""
 
-    def __init__(self, model, layer_name: str, size: tuple[float, float]) -> None:
-        layer = model_layer(model, layer_name)
-        blank = Layer(np.full(model.grid.shape, np.nan), *dataclass_fields(layer)[1:])
-        self.layer_name = layer_name
-        self.figure = draw_map(model.grid, blank, layer.label, label_states=False, size=size)
-        ax = self.figure.axes[0]
-        self.scatters = draw_sea(ax, model)
-        self.image = ax.images[1]
-        self.overlays = [*ax.lines, *ax.collections]
-        for artist in [self.image, *self.overlays]:
-            artist.set_animated(True)
-        self.canvas = FigureCanvasAgg(self.figure)
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+    def __init__(self, grid: Grid, layer: Layer, size: tuple[float, float], fleet=None) -> None:
+        self.grid, self.size = grid, size
+        self.blit = self.figure_for(layer, fleet)
 
-    def png(self, model) -> bytes:
-        """This month's map as PNG bytes."""
-        ax = self.figure.axes[0]
-        self.canvas.restore_region(self.background)
-        self.image.set_data(model_layer(model, self.layer_name).values)
-        for kind, positions in fleet_positions(model).items():
-            self.scatters[kind].set_offsets(positions)
-        for artist in [self.image, *self.overlays]:
-            ax.draw_artist(artist)
-        return encode_png(self.canvas)
+    def figure_for(self, layer: Layer, fleet) -> Blit:
+        key = map_key(self.grid, layer, self.size, fleet is not None)
+        self.key = key
+        return shared(key, lambda: live_map_figure(self.grid, layer, self.size, fleet))
 
+    def png(self, layer: Layer, fleet=None) -> bytes:
+        """`layer` (with the ships of `fleet`, a model) as PNG bytes."""
+        if map_key(self.grid, layer, self.size, fleet is not None) != self.key:
+            self.blit = self.figure_for(layer, fleet)
+        blit = self.blit
 
-def encode_png(canvas: FigureCanvasAgg) -> bytes:
-    """The canvas as PNG, fast (the figure itself is not redrawn)."""
-    from PIL import Image
+        def update() -> None:
+            blit.image.set_data(layer.values)
+            if fleet is not None:
+                for kind, positions in fleet_positions(fleet).items():
+                    blit.scatters[kind].set_offsets(positions)
 
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+        return blit.png(update)
 
-
-def dataclass_fields(layer: Layer) -> tuple:
-    return (layer.values, layer.label, layer.cmap, layer.norm, layer.categorical)
+    def lon_lat(self, x: float, y: float) -> tuple[float, float]:
+        """The map coordinates under a point of the image given as fractions of its width and
+        height from the top left (where the pointer is)."""
+        width, height = self.blit.canvas.get_width_height()
+        ax = self.blit.figure.axes[0]
+        return tuple(ax.transData.inverted().transform((x * width, (1 - y) * height)))
 
 
 def save_model_map(model, layer_name: str, when: str, out: Path) -> Path:
