@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
+import os
 from pathlib import Path
 
 import matplotlib.colors as mcolors
@@ -16,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from mxstab.experiments.compare import BAND, FIGURES, figure_text
+from mxstab.experiments.compare import BAND, FIGURES, figure_text, long_table
 from mxstab.model.io import write_atomic
 from mxstab.model.world.calendar import DEFAULT_START, month_label, month_number
 from mxstab.model.world.grid import load_grid, load_outlines
@@ -223,39 +225,60 @@ def difference_maps(rasters: dict[str, np.ndarray], resolution: float) -> Figure
     return figure
 
 
+def table_html(frame: pd.DataFrame, numbers: bool = False) -> str:
+    """A table through pandas' Styler (cells escaped, numbers as `viz.numbers` shows them),
+    in a box that scrolls sideways on a narrow screen rather than widening the page."""
+    styler = frame.style.format(number if numbers else None, escape="html")
+    styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    return f'<div class="table">{styler.to_html()}</div>'
+
+
 def summary_html(summary: pd.DataFrame) -> str:
-    """Mean (90% range over seeds) per figure, and the paired change against the baseline
-    (`compare.figure_text`)."""
-    header = "".join(f"<th>{html.escape(text)}</th>" for text in FIGURES.values())
-    rows = []
-    for _, row in summary.iterrows():
-        cells = []
-        for name in FIGURES:
-            value, delta = figure_text(row, name)
-            text = html.escape(value) + (
-                f"<br><small>{html.escape(delta)}</small>" if delta else ""
-            )
-            cells.append(f"<td>{text}</td>")
-        label = html.escape(f"{row['scenario']} ({int(row['runs'])} runs)")
-        rows.append(f"<tr><th>{label}</th>{''.join(cells)}</tr>")
-    return f"<table><tr><th>scenario</th>{header}</tr>{''.join(rows)}</table>"
+    """Per scenario and figure: mean (90% range over seeds) and the paired change against the
+    baseline (`compare.figure_text`), one row each, so the table fits a narrow screen."""
+    long = long_table(summary)
+    runs = dict(zip(summary["scenario"], summary["runs"], strict=True))
+    long["scenario"] = [f"{name} ({int(runs[name])} runs)" for name in long["scenario"]]
+    shown = long.set_index(["scenario", "figure"])[["value_text", "change_text"]]
+    shown.columns = ["mean (90% range over seeds)", "change against the baseline"]
+    shown.index.names = [None, None]
+    return table_html(shown.fillna(""))
 
 
 def odds_html(odds: pd.DataFrame) -> str:
+    """P(escalation ≥ level) within each horizon, per adaptive scenario, with its runs."""
     if odds.empty:
         return "<p>No adaptive runs in this comparison.</p>"
-    rows = []
-    for (label, horizon), group in odds.groupby(["scenario", "months"], sort=False):
-        cells = "".join(
-            f"<td>{estimate(r.probability, r.lo, r.hi)}</td>" for r in group.itertuples()
+    odds = odds.assign(text=[estimate(r.probability, r.lo, r.hi) for r in odds.itertuples()])
+    wide = odds.pivot_table(
+        index=["scenario", "months", "runs"],
+        columns="level",
+        values="text",
+        aggfunc="first",
+        sort=False,
+    )
+    wide.columns = [f"P(level ≥ {level})" for level in wide.columns]
+    wide.index.names = ["scenario", "within (months)", "runs"]
+    return table_html(wide.reset_index().set_index("scenario").rename_axis(None))
+
+
+def skill_html(validation: Path) -> str:
+    """The validation's skill table (`mxstab validate`'s committed result), or where it is
+    missing and the command that makes it."""
+    if not validation.is_file():
+        return (
+            f"<p>No validation result at {html.escape(str(validation))}: "
+            f"<code>{VALIDATE_COMMAND} --out {html.escape(str(validation.parent))}</code> "
+            "writes it.</p>"
         )
-        rows.append(
-            f"<tr><th>{html.escape(label)}</th><td>{horizon}</td>{cells}"
-            f"<td>{int(group['runs'].iloc[0])}</td></tr>"
-        )
+    from mxstab.experiments.validate import skill_table
+
+    result = json.loads(validation.read_text())
     return (
-        "<table><tr><th>scenario</th><th>within (months)</th><th>P(level ≥ 1)</th>"
-        "<th>P(level ≥ 2)</th><th>P(level ≥ 3)</th><th>runs</th></tr>" + "".join(rows) + "</table>"
+        f"<p>How well the model forecasts the record it never saw (SESNSP's victims per state "
+        f"and month, January 2024 – June 2025) against four reference forecasters fitted on "
+        f"2015–2023; lower is better (<code>{html.escape(result['command'])}</code>):</p>"
+        + table_html(skill_table(result), numbers=True)
     )
 
 
@@ -337,10 +360,13 @@ def key_findings(summary: pd.DataFrame, odds: pd.DataFrame) -> str:
 
 
 STYLE = """
-body { font-family: sans-serif; margin: 2em; max-width: 1300px; }
-table { border-collapse: collapse; font-size: 12px; margin-bottom: 1.5em; }
+body { font-family: sans-serif; margin: 2em auto; padding: 0 1em; max-width: 1300px; }
+div.table { overflow-x: auto; margin-bottom: 1.5em; }
+table { border-collapse: collapse; font-size: 12px; }
 td, th { border: 1px solid #ccc; padding: 4px 6px; text-align: right; vertical-align: top; }
-img { max-width: 100%; }
+th { text-align: left; }
+img { max-width: 100%; height: auto; }
+code { overflow-wrap: anywhere; }
 """
 
 
@@ -378,13 +404,27 @@ def caveats(summary: pd.DataFrame) -> str:
     return "<h2>Caveats</h2><ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
 
 
-DATA_AND_METHODS = """<h2>Data and methods</h2><p>The model, each rule and the source of every
-parameter: <a href="../../docs/ODD.md">docs/ODD.md</a> (ODD protocol). The data and their
-sources: <a href="../../model/data/SOURCES.md">model/data/SOURCES.md</a> (SESNSP's monthly
-victims by state, CONAPO's populations, INEGI, events with dates). How well it forecasts, against
-reference forecasters: <code>mxstab validate</code> and the README. Which effects survive the
-assumptions: <a href="../../docs/robustness.md">docs/robustness.md</a>. Paths are relative to the
-repository (this page written in <code>out/compare/</code>).</p>"""
+REPOSITORY = Path(__file__).resolve().parents[1]
+VALIDATION = REPOSITORY / "docs" / "results" / "validation" / "validation.json"
+VALIDATE_COMMAND = "mxstab validate --part homicides --seeds 20 --posterior"
+
+
+def data_and_methods(out: Path, validation: Path = VALIDATION) -> str:
+    """Where the model, its data and its skill are documented (links relative to the page),
+    and the validation's skill table."""
+
+    def link(path: str) -> str:
+        target = os.path.relpath(REPOSITORY / path, out.resolve())
+        return f'<a href="{html.escape(target)}">{html.escape(path)}</a>'
+
+    return (
+        f"<h2>Data and methods</h2><p>The model, each rule and the source of every parameter: "
+        f"{link('docs/ODD.md')} (ODD protocol). The data and their sources: "
+        f"{link('model/data/SOURCES.md')} (SESNSP's monthly victims by state, CONAPO's "
+        f"populations, INEGI, dated events). Which effects survive the assumptions: "
+        f"{link('docs/robustness.md')}. How to rebuild every result: "
+        f"{link('docs/reproducing.md')}.</p>" + skill_html(validation)
+    )
 
 
 def write_report(
@@ -404,9 +444,9 @@ def write_report(
         "<h1>mxstab comparison</h1>",
         key_findings(summary, odds),
         f"<h2>Settings</h2><ul>{listed}</ul>",
-        "<h2>Scenarios</h2><p>Mean (90% range over seeds); below it, the paired change against "
-        "the same-seed baseline, or 'no change' when the seeds' noise cannot tell it from "
-        "zero; '(every seed)' marks a figure every seed gives alike.</p>" + summary_html(summary),
+        "<h2>Scenarios</h2><p>Mean (90% range over seeds) and the paired change against the "
+        "same-seed baseline, or 'no change' when the seeds' noise cannot tell it from zero; "
+        "'(every seed)' marks a figure every seed gives alike.</p>" + summary_html(summary),
         "<h2>Effects against the baseline</h2>"
         f'<img alt="each policy\'s paired effects" src="data:image/png;base64,'
         f'{png(effects_figure(summary))}">',
@@ -425,7 +465,7 @@ def write_report(
         "intervals; the variants show how it moves with Mexican cooperation and with the "
         "election calendar.</p>" + odds_html(odds),
         caveats(summary),
-        DATA_AND_METHODS,
+        data_and_methods(out),
     ]
     page = (
         f"<!doctype html><html><head><meta charset='utf-8'><title>mxstab comparison</title>"

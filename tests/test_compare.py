@@ -3,6 +3,9 @@ change within the seeds' noise is not printed as an effect."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -81,6 +84,8 @@ def test_the_report_opens_with_key_findings_carrying_the_escalation_numbers(tmp_
     import re
 
     from conftest import run_mxstab
+    from mxstab.experiments.report import VALIDATION
+    from mxstab.experiments.validate import skill_table
     from mxstab.viz.numbers import number
 
     args = ["--scenarios", "baseline,adaptive", "--seeds", "2", "--adaptive-seeds", "6"]
@@ -96,6 +101,29 @@ def test_the_report_opens_with_key_findings_carrying_the_escalation_numbers(tmp_
     expected = f"{number(100 * row['probability'].iloc[0])}% ({number(100 * row['lo'].iloc[0])}%"
     assert expected in findings and "inevitable" in findings
     assert f"over {int(row['runs'].iloc[0])} runs" in findings
+    methods = text[text.index("Data and methods") :]
+    skill = skill_table(json.loads(VALIDATION.read_text()))
+    assert " ".join(number(v) for v in skill.loc[skill.index[0]]) in " ".join(methods.split())
+    assert_fits_800_px(tmp_path / "report.html")
+
+
+def assert_fits_800_px(report: Path) -> None:
+    """At 800 px nothing is wider than the window and no table needs its sideways scroll."""
+    from playwright.sync_api import sync_playwright
+
+    from conftest import require_tool
+
+    chromium = require_tool("chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 800, "height": 1000})
+        page.goto(report.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 800
+        boxes = page.evaluate(
+            "Array.from(document.querySelectorAll('div.table'), d => d.scrollWidth - d.clientWidth)"
+        )
+        assert len(boxes) == 3 and max(boxes) <= 0, boxes
+        browser.close()
 
 
 def test_every_pair_of_series_colours_stays_apart_under_deuteranopia():

@@ -89,7 +89,10 @@ def LeverControl(row: dict[str, Any], choice: solara.Reactive[Choice]) -> None:
         slider = solara.SliderInt if row["type"] == "int" else solara.SliderFloat
         step = 1 if row["type"] == "int" else (row["max"] - row["min"]) / 100
         slider("", value=value, min=row["min"], max=row["max"], step=step, on_value=set_value)
-    solara.Text(row["description"], style={"font-size": "12px", "color": "#555"})
+    solara.Text(
+        row["description"],
+        style={"font-size": "12px", "color": "#555", "display": "block", "margin-bottom": "18px"},
+    )
 
 
 @solara.component

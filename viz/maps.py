@@ -271,7 +271,7 @@ def difference_layer(left, right, name: str) -> Layer:
     span = (first.norm.vmax - first.norm.vmin) / 4  # fixed, so the months compare
     return Layer(
         second.values - first.values,
-        f"{first.label}: right minus left",
+        f"{first.label.split(' (')[0]}: right minus left",
         "PuOr_r",
         mcolors.Normalize(-span, span),
         unit=f"{first.unit}, right minus left",
