@@ -31,6 +31,27 @@ def run_mxstab(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(MXSTAB), *args], capture_output=True, text=True, timeout=300)
 
 
+@pytest.fixture
+def mxstab_here(monkeypatch, capsys):
+    """Run the CLI's entry point in this process, returning what `run_mxstab` would: for
+    refusals, which must come before any work, so no interpreter start-up is paid per case (the
+    subprocess path is held by `test_reliability`'s table)."""
+    from mxstab.experiments.cli import main
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        monkeypatch.setattr(sys, "argv", ["mxstab", *args])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as done:
+            code = done.code or 0
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(["mxstab", *args], code, out, err)
+
+    return run
+
+
 def require_tool(name: str) -> str:
     """Path of an external tool; skip with a reason when it is missing, fail under CI."""
     path = shutil.which(name)

@@ -71,7 +71,7 @@ def test_levers_have_readable_labels_and_values_with_units():
         ({"seed": "-4"}, "seed: expected a whole number"),
         ({"levers": {"us.escalation_level": 9}}, "us.escalation_level"),
         ({"resolution": "0.3"}, "resolution: expected 0.25 or 0.1"),
-        ({"preset": "no_such_preset"}, "preset: unknown"),
+        ({"preset": "../../pyproject"}, "preset: unknown"),  # a path is not a preset
     ],
 )
 def test_bad_input_gives_a_message_and_a_valid_model(changes, named):

@@ -136,8 +136,8 @@ def test_run_writes_n_monthly_rows_a_manifest_and_maps(tmp_path):
         (["--posterior", "--set", "violence.presence_share=0.5"], "violence.presence_share"),
     ],
 )
-def test_run_refuses_bad_options(tmp_path, args, named):
-    done = run_mxstab("run", "--out", str(tmp_path / "x"), *args)
+def test_run_refuses_bad_options(tmp_path, args, named, mxstab_here):
+    done = mxstab_here("run", "--out", str(tmp_path / "x"), *args)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and named in done.stderr
@@ -230,8 +230,8 @@ def test_compare_writes_a_row_and_a_section_per_scenario(tmp_path):
         (["--set", "us.escalation_level=9"], "us.escalation_level"),
     ],
 )
-def test_compare_refuses_bad_options(tmp_path, args, named):
-    done = run_mxstab("compare", "--out", str(tmp_path), *args)
+def test_compare_refuses_bad_options(tmp_path, args, named, mxstab_here):
+    done = mxstab_here("compare", "--out", str(tmp_path), *args)
     assert done.returncode == 2
     assert named in done.stderr and "Traceback" not in done.stderr
 
@@ -245,8 +245,8 @@ def test_compare_refuses_bad_options(tmp_path, args, named):
         (["--posterior", "--part", "us"], "--posterior"),
     ],
 )
-def test_validate_refuses_bad_options_before_running(tmp_path, args, named):
-    done = run_mxstab("validate", "--out", str(tmp_path / "v"), *args)
+def test_validate_refuses_bad_options_before_running(tmp_path, args, named, mxstab_here):
+    done = mxstab_here("validate", "--out", str(tmp_path / "v"), *args)
     assert done.returncode == 2
     assert named in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "v").exists()
@@ -261,8 +261,8 @@ def test_validate_refuses_bad_options_before_running(tmp_path, args, named):
         (["--part", "violence", "--dask", "tcp://127.0.0.1:1"], "--dask"),
     ],
 )
-def test_calibrate_refuses_bad_options_before_fitting(args, named):
-    done = run_mxstab("calibrate", *args)
+def test_calibrate_refuses_bad_options_before_fitting(args, named, mxstab_here):
+    done = mxstab_here("calibrate", *args)
     assert done.returncode == 2
     assert named in done.stderr and "Traceback" not in done.stderr
 

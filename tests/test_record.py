@@ -205,8 +205,8 @@ def test_validate_writes_its_report(tmp_path):
         (["--part", "us2"], "part"),
     ],
 )
-def test_validate_refuses_bad_options(tmp_path, args, named):
-    done = run_mxstab("validate", *args, "--out", str(tmp_path))
+def test_validate_refuses_bad_options(tmp_path, args, named, mxstab_here):
+    done = mxstab_here("validate", *args, "--out", str(tmp_path))
     assert done.returncode == 2 and named in done.stderr and "Traceback" not in done.stderr
 
 

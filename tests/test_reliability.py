@@ -309,11 +309,3 @@ def test_the_app_warns_that_it_has_no_login_when_served_beyond_this_machine():
         server.wait()
     assert "no login" in warning and "0.0.0.0" in warning
     assert "--no-check-version" in command  # the server never asks PyPI for a new Solara
-
-
-def test_the_app_runs_the_baseline_and_says_so_when_sent_an_unknown_preset():
-    from mxstab.viz.app import AppModel
-
-    model = AppModel(preset="../../pyproject")
-    assert model.preset == "baseline"
-    assert any(problem.startswith("preset: unknown") for problem in model.input_problems)

@@ -70,10 +70,10 @@ def test_a_rerun_gives_identical_tables_and_a_manifest(tmp_path):
         ("[validation]\ncontagion = { seeds = 2 }", "contagion"),
     ],
 )
-def test_a_bad_study_is_refused_before_anything_is_written(tmp_path, table, named):
+def test_a_bad_study_is_refused_before_anything_is_written(tmp_path, table, named, mxstab_here):
     spec = tmp_path / "study.toml"
     spec.write_text(f'title = "x"\n{table}\n')
-    done = run_mxstab("reproduce", str(spec), "--out", str(tmp_path / "out"))
+    done = mxstab_here("reproduce", str(spec), "--out", str(tmp_path / "out"))
     assert done.returncode == 2 and named in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
 

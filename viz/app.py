@@ -25,6 +25,7 @@ from mxstab.model.world.states import state_table
 from mxstab.viz.controls import RESOLUTIONS, SECTIONS, Choice, lever_rows, readable, shown
 from mxstab.viz.live import Comparison, Frame, Run
 from mxstab.viz.maps import MODEL_LAYERS
+from mxstab.viz.numbers import number
 
 PLAY_INTERVAL_S = 0.3
 TITLE = "mxstab — regional stability in Mexico"
@@ -154,10 +155,10 @@ def StateFigures(run: Run, month: str) -> None:
     rate = annual_rate(homicides, places.population[mine].sum())
     solara.Markdown(
         f"**{month}**\n\n"
-        f"- homicides this month: {homicides:,.0f} ({rate:,.1f} per 100k per year)\n"
-        f"- corruption: {places.corruption[mine].mean():.3f} (0–1)\n"
-        f"- stability: {places.stability[mine].mean():.3f} (0–1)\n"
-        f"- people leaving this month: {places.left[mine].sum():,.0f}"
+        f"- homicides this month: {number(homicides)} ({number(rate)} per 100k per year)\n"
+        f"- corruption: {number(places.corruption[mine].mean())} (0–1)\n"
+        f"- stability: {number(places.stability[mine].mean())} (0–1)\n"
+        f"- people leaving this month: {number(places.left[mine].sum())}"
     )
 
 

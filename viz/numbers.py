@@ -1,4 +1,4 @@
-"""Numbers for people, one formatter for the terminal and the report (the app next): a few
+"""Numbers for people, one formatter for the terminal, the report and the app: a few
 significant figures, thousands separators, never scientific notation, and an effect the seeds'
 noise cannot tell from zero shown as "no change"."""
 
