@@ -9,6 +9,7 @@ import heapq
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -183,52 +184,84 @@ def app_click_seconds(repeats: int) -> tuple[float, float]:
 
 @contextmanager
 def served_app(timeout: float = 120) -> Iterator[str]:
-    """`mxstab app` on a free port until the block ends; yields its URL."""
+    """`mxstab app` on a free port until the block ends; yields its URL (the server's output
+    goes to a file, shown if it does not answer)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     command = [str(Path(sys.executable).with_name("mxstab")), "app", "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=5)
-                break
-            except OSError as error:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    said = process.stdout.read()
-                    raise RuntimeError(f"mxstab app did not answer on {url}: {said}") from error
-                time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=5)
+                    break
+                except OSError as error:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        process.kill()
+                        log.seek(0)
+                        raise RuntimeError(
+                            f"mxstab app did not answer on {url}: {log.read()}"
+                        ) from error
+                    time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 def open_app(page, url: str) -> float:
     """Seconds from asking for the page to its map shown and its Step button enabled."""
+    from playwright.sync_api import expect
+
     started = time.perf_counter()
     page.goto(url)
     page.locator(".mxstab-hover-map img").first.wait_for(timeout=120_000)
-    page.get_by_role("button", name="Step", exact=True).first.wait_for(timeout=120_000)
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled(timeout=120_000)
     return time.perf_counter() - started
 
 
-def page_load_seconds(chromium: str, loads: int = 3) -> float:
-    """The median of `loads` page loads after the first (the server warm, a new tab each, the
-    browser's cache kept), in Chromium driven by Playwright."""
+def step_both_in_browser(page, clicks: int) -> float:
+    """Median seconds from clicking the compare tab's Step both to the next month shown with
+    the button enabled again: what the user waits for (server, transfer and drawing)."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Compare two scenarios").click()
+    page.get_by_role("button", name="Start comparison").click()
+    page.get_by_text("Difference:").wait_for(timeout=120_000)
+    button = page.get_by_role("button", name="Step both")
+    times = []
+    for month in range(1, clicks + 1):
+        started = time.perf_counter()
+        button.click()
+        page.get_by_text(f"Month: 2024-{month:02d}").wait_for(timeout=60_000)
+        expect(button).to_be_enabled()
+        times.append(time.perf_counter() - started)
+    return float(np.median(times))
+
+
+def browser_figures(chromium: str, loads: int = 3) -> dict[str, float]:
+    """In Chromium driven by Playwright, the server warm: the median of `loads` page loads
+    after the first (a new tab each, the browser's cache kept) and Step both as the user
+    waits for it."""
     from playwright.sync_api import sync_playwright
 
     with served_app() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 1440, "height": 1000})
         open_app(context.new_page(), url)
-        times = [open_app(context.new_page(), url) for _ in range(loads)]
+        loads_s = [open_app(context.new_page(), url) for _ in range(loads)]
+        page = context.new_page()
+        open_app(page, url)
+        step_both = step_both_in_browser(page, 7)
         browser.close()
-    return float(np.median(times))
+    return {
+        "app_page_load_s": float(np.median(loads_s)),
+        "app_step_both_browser_ms_025": 1000 * step_both,
+    }
 
 
 @njit(cache=True)
@@ -437,5 +470,5 @@ def run_benchmarks(quick: bool, chromium: str | None = None) -> dict[str, float]
         "build_s_010": float(np.median([in_new_process(BUILD_010) for _ in range(5)])),
         "peak_rss_mb_010": in_new_process(PEAK_RSS),
         **batch_figures(4 if quick else 16),
-        **({"app_page_load_s": page_load_seconds(chromium)} if chromium else {}),
+        **(browser_figures(chromium) if chromium else {}),
     }

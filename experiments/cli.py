@@ -946,7 +946,7 @@ def bench(
     ] = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the figures here")] = None,
     chromium: Annotated[
-        Path, typer.Option(help="the Chromium that times the app's page load (not with --quick)")
+        Path, typer.Option(help="the Chromium that times the app in a browser (not with --quick)")
     ] = Path("/usr/bin/chromium"),
 ) -> None:
     """Measure step times and kernel ratios in one process; print them (and write JSON)."""
@@ -959,8 +959,8 @@ def bench(
     if not (quick or sweep):
         if not chromium.is_file() or importlib.util.find_spec("playwright") is None:
             print(
-                f"note: app_page_load_s not measured: needs {chromium} and Playwright "
-                "(the test extra)",
+                f"note: app_page_load_s and app_step_both_browser_ms_025 not measured: need "
+                f"{chromium} and Playwright (the test extra)",
                 file=sys.stderr,
             )
         else:

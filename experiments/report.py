@@ -274,11 +274,15 @@ def skill_html(validation: Path) -> str:
     from mxstab.experiments.validate import skill_table
 
     result = json.loads(validation.read_text())
+    skill = skill_table(result)
     return (
         f"<p>How well the model forecasts the record it never saw (SESNSP's victims per state "
-        f"and month, January 2024 – June 2025) against four reference forecasters fitted on "
-        f"2015–2023; lower is better (<code>{html.escape(result['command'])}</code>):</p>"
-        + table_html(skill_table(result), numbers=True)
+        f"and month, {result['test_start']} to {result['test_end']}) against "
+        f"{len(skill.columns) - 1} reference forecasters fitted on the record to "
+        f"{result['train_end']}, over {result['seeds']} seeds; lower is better. The model's "
+        f"CRPS is {number(result['crps_ratio_best'])} of the best reference's "
+        f"({html.escape(result['best_reference'])}). "
+        f"<code>{html.escape(result['command'])}</code></p>" + table_html(skill, numbers=True)
     )
 
 

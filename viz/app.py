@@ -10,6 +10,8 @@ comparison. Each browser session has its own models; a step draws a frame of PNG
 from __future__ import annotations
 
 import base64
+import io
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -19,15 +21,24 @@ from typing import Any
 import solara
 import solara.lab
 
-from mxstab.model.rules.violence import annual_rate
 from mxstab.model.scenarios import scenario_names
 from mxstab.model.world.states import state_table
-from mxstab.viz.controls import RESOLUTIONS, SECTIONS, Choice, lever_rows, readable, shown
+from mxstab.viz.controls import (
+    RESOLUTIONS,
+    SECTIONS,
+    Choice,
+    choices,
+    lever_rows,
+    lever_text,
+    readable,
+    slider_step,
+)
 from mxstab.viz.live import Comparison, Frame, Run
 from mxstab.viz.maps import MODEL_LAYERS
 from mxstab.viz.numbers import number
 
 PLAY_INTERVAL_S = 0.3
+PLAYER = "mxstab-player"  # the play threads' name
 TITLE = "mxstab — regional stability in Mexico"
 
 
@@ -37,30 +48,44 @@ def HoverMap(src: str, alt: str, tip: str, event_hover: Callable[[dict], None]) 
 
 
 def data_url(png: bytes) -> str:
+    """PNG bytes as an `<img src>` the page can show without another request."""
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 @solara.component
 def MapWithHover(png: bytes, alt: str, describe: Callable[[float, float], str | None]) -> None:
-    tip, set_tip = solara.use_state("")
-
-    def hovered(where: dict) -> None:
-        x, y = where.get("x", -1), where.get("y", -1)
-        set_tip(describe(x, y) or "" if 0 <= x <= 1 and 0 <= y <= 1 else "")
-
-    HoverMap(src=data_url(png), alt=alt, tip=tip, event_hover=hovered)
+    """The map with its hover text, described afresh at each frame (so it follows play)."""
+    pointer, set_pointer = solara.use_state((-1.0, -1.0))
+    x, y = pointer
+    tip = (describe(x, y) or "") if 0 <= x <= 1 and 0 <= y <= 1 else ""
+    HoverMap(
+        src=data_url(png),
+        alt=alt,
+        tip=tip,
+        event_hover=lambda where: set_pointer((where.get("x", -1), where.get("y", -1))),
+    )
 
 
 def use_player(playing: solara.Reactive[bool], step: Callable[[], None]) -> None:
-    """While `playing`, call `step` every PLAY_INTERVAL_S in a thread of its own."""
+    """While `playing`, call `step` every PLAY_INTERVAL_S in a thread of its own; the thread
+    stops when play stops or the page goes away (each its own flag: a quick Pause and Play
+    never leaves two running)."""
 
-    def loop() -> None:
-        while playing.value:
-            started = time.perf_counter()
-            step()
-            time.sleep(max(0.0, PLAY_INTERVAL_S - (time.perf_counter() - started)))
+    def start() -> Callable[[], None] | None:
+        if not playing.value:
+            return None
+        stop = threading.Event()
 
-    solara.lab.use_task(loop, dependencies=[playing.value], prefer_threaded=True)
+        def loop() -> None:
+            while not stop.is_set():
+                started = time.perf_counter()
+                step()
+                stop.wait(max(0.0, PLAY_INTERVAL_S - (time.perf_counter() - started)))
+
+        threading.Thread(target=loop, name=PLAYER, daemon=True).start()
+        return stop.set
+
+    solara.use_effect(start, [playing.value])
 
 
 # --- the sidebar ----------------------------------------------------------------------------
@@ -69,26 +94,23 @@ def use_player(playing: solara.Reactive[bool], step: Callable[[], None]) -> None
 @solara.component
 def LeverControl(row: dict[str, Any], choice: solara.Reactive[Choice]) -> None:
     """One lever: its readable name, value and unit in the label; the description under it."""
-    name, unit = row["name"], row["unit"]
+    name = row["name"]
     value = choice.value.levers[name]
-    label = f"{readable(name)}: {shown(value, unit)}"
-    if row["type"] in ("int", "float"):
-        solara.Text(label, classes=["mxstab-lever"], style={"font-size": "14px"})
+    label = lever_text(name, value)
 
     def set_value(new: Any) -> None:
         choice.value = choice.value.with_lever(name, new)
 
     if row["type"] == "bool":
         solara.Checkbox(label=label, value=value, on_value=set_value)
-    elif row["type"] == "str" and row["name"] == "policy.start":
+    elif name == "policy.start":
         solara.InputText(label=f"{readable(name)} (YYYY-MM)", value=value, on_value=set_value)
     elif row["type"] == "str":
-        solara.Select(
-            label, value=value, values=["always", "never", "by_relations"], on_value=set_value
-        )
+        solara.Select(label, value=value, values=choices(name), on_value=set_value)
     else:
+        solara.Text(label, style={"font-size": "14px"})
         slider = solara.SliderInt if row["type"] == "int" else solara.SliderFloat
-        step = 1 if row["type"] == "int" else (row["max"] - row["min"]) / 100
+        step = slider_step(row)
         slider("", value=value, min=row["min"], max=row["max"], step=step, on_value=set_value)
     solara.Text(
         row["description"],
@@ -135,46 +157,58 @@ def Pending(changes: list[str], action: str) -> None:
         )
 
 
+def advance(view: solara.Reactive, lock: threading.Lock) -> None:
+    """Step what `view` holds (a run or a comparison) and show its frame, unless Reset or
+    Start replaced it meanwhile (so a late play step never overwrites the new one)."""
+    held = view.value[0]
+    frame = held.step()
+    with lock:
+        if view.value[0] is held:
+            view.value = (held, frame)
+
+
+def replace_view(view: solara.Reactive, lock: threading.Lock, held: Run | Comparison) -> None:
+    """Show a new run or comparison from its first frame."""
+    frame = held.frame()
+    with lock:
+        view.value = (held, frame)
+
+
 # --- the run tab ----------------------------------------------------------------------------
 
 
 @solara.component
-def StateFigures(run: Run, month: str) -> None:
-    """A state's figures this month (pick a state)."""
+def StateFigures(frame: Frame) -> None:
+    """A state's figures this month, as the run's states table has them (pick a state)."""
     table = state_table()
-    names = [f"{code} {table.loc[code, 'name']}" for code in table.index]
-    picked, set_picked = solara.use_state(names[24])
-    model = run.model
-    if model.steps == 0:
+    names = {f"{code} {table.loc[code, 'name']}": code for code in table.index}
+    picked, set_picked = solara.use_state(f"25 {table.loc[25, 'name']}")
+    if frame.states is None:
         solara.Markdown("Step the model to see a state's figures.")
         return
-    solara.Select("State", value=picked, values=names, on_value=set_picked)
-    mine = model.grid.state == int(picked.split()[0])
-    places = model.municipalities
-    homicides = places.homicides[mine].sum()
-    rate = annual_rate(homicides, places.population[mine].sum())
+    solara.Select("State", value=picked, values=list(names), on_value=set_picked)
+    homicides, rate, corruption, stability, displaced = frame.states[names[picked] - 1]
     solara.Markdown(
-        f"**{month}**\n\n"
+        f"**{frame.month}**\n\n"
         f"- homicides this month: {number(homicides)} ({number(rate)} per 100k per year)\n"
-        f"- corruption: {number(places.corruption[mine].mean())} (0–1)\n"
-        f"- stability: {number(places.stability[mine].mean())} (0–1)\n"
-        f"- people leaving this month: {number(places.left[mine].sum())}"
+        f"- corruption: {number(corruption)} (0–1, population-weighted)\n"
+        f"- stability: {number(stability)} (0–1, population-weighted)\n"
+        f"- people leaving this month: {number(displaced)}"
     )
 
 
 @solara.component
-def EventLog(run: Run, month: str) -> None:
+def EventLog(frame: Frame) -> None:
     """Strikes, raids, leader removals and splits, assassinations, transfers, tariff changes."""
-    model = run.model
-    lines = [f"- {model.date(m)}: {text}" for m, text in reversed(model.event_log)]
-    solara.Markdown("**Event log**\n\n" + ("\n".join(lines[:40]) or "nothing yet"))
+    lines = [f"- {line}" for line in frame.events[:40]]
+    solara.Markdown("**Event log**\n\n" + ("\n".join(lines) or "nothing yet"))
 
 
 @solara.component
 def Downloads(run: Run, month: str, layer: str) -> None:
-    """The run so far as CSV or Parquet (date, scenario, seed on every row) and the selected
-    layer's map, titled with layer, scenario, seed and month."""
-    import io
+    """The run so far as CSV or Parquet (date, scenario, seed, moved levers on every row) and
+    the selected layer's map titled with layer, scenario, seed and month; `month` and `layer`
+    are what the file names follow."""
 
     def parquet() -> bytes:
         buffer = io.BytesIO()
@@ -193,23 +227,24 @@ def Downloads(run: Run, month: str, layer: str) -> None:
 
 
 @solara.component
-def RunTab(run: Run, frame: Frame, set_frame: Callable[[Frame], None]) -> None:
+def RunTab(run: Run, frame: Frame, show: Callable[[str], None]) -> None:
+    """The run: status, layer picker, map with hover, downloads, state figures, events, charts."""
     model = run.model
     for problem in model.input_problems:
         solara.Warning(problem)
-    solara.Markdown(f"**Month: {frame.month}** · scenario `{model.preset}` · seed {model.seed}")
+    solara.Markdown(f"**Month: {frame.month}** · scenario `{model.label}` · seed {model.seed}")
     by_name = {name: layer for layer, name in MODEL_LAYERS.items()}
     solara.Select(
         "Map layer",
         value=MODEL_LAYERS[run.layer],
         values=list(by_name),
-        on_value=lambda name: set_frame(run.show(by_name[name])),
+        on_value=lambda name: show(by_name[name]),
     )
     MapWithHover(frame.maps["map"], f"map of {MODEL_LAYERS[run.layer]}", run.hover)
     Downloads(run, frame.month, run.layer)
     with solara.Columns([1, 1]):
-        StateFigures(run, frame.month)
-        EventLog(run, frame.month)
+        StateFigures(frame)
+        EventLog(frame)
     solara.Image(frame.charts, format="png")
 
 
@@ -223,21 +258,15 @@ def CompareTab(choice: Choice, layer: str) -> None:
     left, set_left = solara.use_state("baseline")
     right, set_right = solara.use_state("full_intervention")
     view = solara.use_reactive(None)  # the comparison and its last frame, changed together
+    lock = solara.use_memo(threading.Lock, dependencies=[])
     playing = solara.use_reactive(False)
     pair, frame = view.value or (None, None)
 
     def start() -> None:
         playing.value = False
-        comparison = Comparison(left, right, choice, layer)
-        view.value = (comparison, comparison.frame())
+        replace_view(view, lock, Comparison(left, right, choice, layer))
 
-    def step_both() -> None:
-        stepped = view.value[0]
-        frame = stepped.step()
-        if view.value[0] is stepped:  # not restarted meanwhile
-            view.value = (stepped, frame)
-
-    use_player(playing, step_both if pair is not None else lambda: None)
+    use_player(playing, lambda: advance(view, lock))
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         with solara.Column(style={"min-width": "260px"}):
             solara.Select("Left scenario", value=left, values=names, on_value=set_left)
@@ -246,7 +275,7 @@ def CompareTab(choice: Choice, layer: str) -> None:
         solara.Button("Start comparison", on_click=start, color="primary")
         solara.Button(
             "Step both",
-            on_click=step_both,
+            on_click=lambda: advance(view, lock),
             disabled=pair is None or playing.value,
             color="primary",
         )
@@ -256,8 +285,7 @@ def CompareTab(choice: Choice, layer: str) -> None:
             disabled=pair is None,
             color="primary",
         )
-    units = {row["name"]: row["unit"] for row in lever_rows()}
-    moved = [f"{readable(k)}: {shown(v, units[k])}" for k, v in choice.overrides().items()]
+    moved = [lever_text(name, value) for name, value in choice.overrides().items()]
     solara.Markdown(
         "Both run with the sidebar's seed and resolution; its moved levers apply to both: "
         + ("; ".join(moved) or "none")
@@ -266,6 +294,9 @@ def CompareTab(choice: Choice, layer: str) -> None:
     if pair is None:
         solara.Markdown("Pick two scenarios and press **Start comparison**.")
         return
+    for side, model in pair.models.items():
+        for problem in model.input_problems:
+            solara.Warning(f"{side}: {problem}")
     if pair.made_from != (left, right, choice, layer):
         solara.Warning(
             "Not applied — press Start comparison: the scenarios, the sidebar or the layer "
@@ -276,7 +307,7 @@ def CompareTab(choice: Choice, layer: str) -> None:
     with solara.Columns([1, 1]):
         for side in ("left", "right"):
             with solara.Column():
-                solara.Markdown(f"**{side}: {pair.names[side]}**")
+                solara.Markdown(f"**{side}: {pair.models[side].label}**")
                 MapWithHover(
                     frame.maps[side], f"{side} map", lambda x, y, s=side: pair.hover(s, x, y)
                 )
@@ -298,24 +329,22 @@ def CompareTab(choice: Choice, layer: str) -> None:
 @solara.component
 def Page() -> None:
     """One run per browser session; the sidebar's choice applies on Reset."""
-    choice = solara.use_reactive(Choice())
+    choice = solara.use_reactive(solara.use_memo(Choice, dependencies=[]))
     first = solara.use_memo(lambda: (run := Run(Choice()), run.frame()), dependencies=[])
     view = solara.use_reactive(first)  # the run and its last frame, changed together
+    lock = solara.use_memo(threading.Lock, dependencies=[])
     playing = solara.use_reactive(False)
     run = view.value[0]
 
-    def step() -> None:
-        stepped = view.value[0]
-        frame = stepped.step()
-        if view.value[0] is stepped:  # not reset meanwhile
-            view.value = (stepped, frame)
-
     def reset() -> None:
         playing.value = False
-        fresh = Run(choice.value, view.value[0].layer)
-        view.value = (fresh, fresh.frame())
+        replace_view(view, lock, Run(choice.value, view.value[0].layer))
 
-    use_player(playing, step)
+    def show(layer: str) -> None:
+        run.show(layer)
+        replace_view(view, lock, run)
+
+    use_player(playing, lambda: advance(view, lock))
     solara.Title(TITLE)
     with solara.AppBarTitle():
         solara.Text(TITLE)
@@ -327,12 +356,17 @@ def Page() -> None:
                 on_click=lambda: playing.set(not playing.value),
                 color="primary",
             )
-            solara.Button("Step", on_click=step, disabled=playing.value, color="primary")
+            solara.Button(
+                "Step",
+                on_click=lambda: advance(view, lock),
+                disabled=playing.value,
+                color="primary",
+            )
         Pending(choice.value.changes_from(run.choice), "Reset")
         ChoiceControls(choice)
     with solara.lab.Tabs():
         with solara.lab.Tab("Run"):
             Pending(choice.value.changes_from(run.choice), "Reset")
-            RunTab(run, view.value[1], lambda frame: view.set((run, frame)))
+            RunTab(run, view.value[1], show)
         with solara.lab.Tab("Compare two scenarios"):
             CompareTab(choice.value, run.layer)

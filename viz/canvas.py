@@ -16,7 +16,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-KEPT = 48  # shared figures kept (least recently used dropped): about 2 MB each
+KEPT = 24  # shared figures kept, the least recently used dropped: 4–7 MB each (canvas, background)
 _shared: OrderedDict[Hashable, object] = OrderedDict()
 _shared_lock = threading.Lock()
 
@@ -59,9 +59,11 @@ def shared[T](key: Hashable, build: Callable[[], T]) -> T:
 
 
 def encode_png(canvas: FigureCanvasAgg) -> bytes:
-    """The canvas as PNG, fast (the figure itself is not redrawn)."""
+    """The canvas as a 256-colour PNG, fast (the figure itself is not redrawn): a third of
+    the bytes of a full-colour one, and quicker to encode, send and decode."""
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+    rgb = Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3])
+    rgb.quantize(256, method=Image.Quantize.FASTOCTREE).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()

@@ -8,10 +8,12 @@ build; a lever left at the preset's value adds nothing, a moved one overrides th
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
-from mxstab.model.config import LEVERS, ConfigError, field_table
+from mxstab.model.config import LEVERS, Config, ConfigError, field_table
 from mxstab.model.model import MxStabModel
 from mxstab.model.scenarios import load_scenario, scenario_names, value_of
 from mxstab.viz.numbers import number
@@ -29,13 +31,19 @@ WORDS = {  # words a raw field name abbreviates
 }
 
 
-def lever_rows() -> list[dict[str, Any]]:
+@cache
+def lever_rows() -> tuple[dict[str, Any], ...]:
     """The config fields the app offers as controls: every lever, and the policy start."""
-    return [
+    return tuple(
         row
         for row in field_table()
         if row["name"].split(".")[0] in LEVERS or row["name"] == "policy.start"
-    ]
+    )
+
+
+@cache
+def units() -> dict[str, str]:
+    return {row["name"]: row["unit"] for row in lever_rows()}
 
 
 def readable(dotted: str) -> str:
@@ -56,10 +64,36 @@ def shown(value: Any, unit: str) -> str:
     return f"{unit} {text}" if unit in PLACE_UNITS else f"{text} {unit}"
 
 
-def preset_values(preset: str) -> dict[str, Any]:
-    """Every lever's value in a preset's config."""
+def lever_text(name: str, value: Any) -> str:
+    """`Escalation level: level 3`: how the app names a lever's value everywhere."""
+    return f"{readable(name)}: {shown(value, units()[name])}"
+
+
+def slider_step(row: dict[str, Any]) -> float:
+    """1 for a count; else a power of ten near a hundredth of the range, so every round value
+    (each preset's among them) lies on the slider."""
+    if row["type"] == "int":
+        return 1
+    return 10.0 ** math.floor(math.log10((row["max"] - row["min"]) / 100))
+
+
+def choices(dotted: str) -> list[str]:
+    """The values a text lever allows, read from its field's pattern `^(a|b|c)$`."""
+    section, _, name = dotted.partition(".")
+    field = Config.model_fields[section].annotation.model_fields[name]
+    pattern = next(m.pattern for m in field.metadata if getattr(m, "pattern", None))
+    return pattern.strip("^$()").split("|")
+
+
+@cache
+def plain_values(preset: str) -> dict[str, Any]:
     config = load_scenario(preset).plain
     return {row["name"]: value_of(config, row["name"]) for row in lever_rows()}
+
+
+def preset_values(preset: str) -> dict[str, Any]:
+    """Every lever's value in a preset's config."""
+    return dict(plain_values(preset))
 
 
 @dataclass(frozen=True)
@@ -76,6 +110,7 @@ class Choice:
         return replace(self, preset=preset, levers=preset_values(preset))
 
     def with_lever(self, name: str, value: Any) -> Choice:
+        """One lever moved (the preset stays: the lever overrides it)."""
         return replace(self, levers={**self.levers, name: value})
 
     def overrides(self) -> dict[str, Any]:
@@ -85,7 +120,6 @@ class Choice:
 
     def changes_from(self, applied: Choice) -> list[str]:
         """What differs from the choice the running model was built from, for people."""
-        units = {row["name"]: row["unit"] for row in lever_rows()}
         changed = [
             f"{label}: {before} → {after}"
             for label, before, after in (
@@ -98,9 +132,7 @@ class Choice:
         for name, value in self.levers.items():
             before = applied.levers.get(name)
             if before != value:
-                changed.append(
-                    f"{readable(name)}: {shown(before, units[name])} → {shown(value, units[name])}"
-                )
+                changed.append(f"{lever_text(name, before)} → {shown(value, units()[name])}")
         return changed
 
 
@@ -138,11 +170,22 @@ class AppModel(MxStabModel):
             problems.append(f"preset: unknown {preset!r}; running the baseline")
             preset = "baseline"
         scenario = load_scenario(preset)
+        wanted = {**choice.overrides(), **(extra or {})} if preset == choice.preset else {}
+        moved = {k: v for k, v in wanted.items() if plain_values(preset).get(k) != v}
         try:
-            config = scenario.config({**choice.overrides(), **(extra or {})})
+            config = scenario.config(moved)
         except ConfigError as error:
             problems.append(f"{error}; running the preset without these changes")
-            config = scenario.plain
+            config, moved = scenario.plain, {}
         super().__init__(config, seed=seed, resolution=float(resolution))
         self.preset = preset
+        self.moved = moved
         self.input_problems = problems
+        # the choice this model runs: bad input replaced by what runs instead
+        self.ran = Choice(preset, str(seed), resolution, {**preset_values(preset), **moved})
+
+    @property
+    def label(self) -> str:
+        """The preset, and how many levers were moved off it: what titles and files say ran."""
+        count = len(self.moved)
+        return self.preset + (f" + {count} moved lever{'s' * (count > 1)}" if count else "")

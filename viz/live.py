@@ -12,11 +12,20 @@ import io
 import threading
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from mxstab.model.observation import state_figures
 from mxstab.viz.charts import LiveCharts
 from mxstab.viz.controls import AppModel, Choice
-from mxstab.viz.maps import LiveMap, difference_layer, hover_text, model_layer, model_map
+from mxstab.viz.maps import (
+    Layer,
+    LiveMap,
+    difference_layer,
+    hover_text,
+    model_layer,
+    model_map,
+)
 
 MAP_SIZE = (9.0, 4.6)  # inches at 110 dpi: 990 px, the main column's width at 1440 px
 TWIN_SIZE = (6.2, 3.4)  # each of the compare tab's maps
@@ -36,39 +45,49 @@ def month_of(model: AppModel) -> str:
 
 @dataclass(frozen=True)
 class Frame:
-    """What the page shows after a step: the month, each map and the charts as PNG bytes."""
+    """What the page shows after a step, drawn under the run's lock: the month, each map and the
+    charts as PNG bytes, the state figures (`observation.state_figures`) and the event log."""
 
     month: str
     maps: dict[str, bytes]
     charts: bytes
+    states: np.ndarray | None = None
+    events: tuple[str, ...] = ()
 
 
 class Run:
     """One model from the sidebar's choice, with the map of a chosen layer and the charts."""
 
     def __init__(self, choice: Choice, layer: str = "homicide_rate") -> None:
-        self.choice = choice
         self.model = AppModel(choice)
+        self.choice = self.model.ran
         self.lock = threading.Lock()
         self.charts = LiveCharts([self.model.preset], self.model.policy_month, self.model.start)
         self.show(layer)
 
-    def show(self, layer: str) -> Frame:
-        """Switch the map to `layer` (drawn afresh once) and draw the frame."""
+    def show(self, layer: str) -> None:
+        """Switch the map to `layer` (its figure drawn once per process)."""
         with self.lock:
             self.layer = layer
-            shown = model_layer(self.model, layer)
-            self.live_map = LiveMap(self.model.grid, shown, MAP_SIZE, self.model)
-        return self.frame()
+            self.shown = model_layer(self.model, layer)
+            self.live_map = LiveMap(self.model.grid, self.shown, MAP_SIZE, self.model)
 
     def frame(self) -> Frame:
+        """Draw what the page shows of this month."""
         with self.lock:
-            self.shown = model_layer(self.model, self.layer)
-            picture = self.live_map.png(self.shown, self.model)
-            charts = self.charts.png({self.model.preset: self.model})
-            return Frame(when(self.model), {"map": picture}, charts)
+            model = self.model
+            self.shown = model_layer(model, self.layer)
+            events = tuple(f"{model.date(m)}: {text}" for m, text in reversed(model.event_log))
+            return Frame(
+                when(model),
+                {"map": self.live_map.png(self.shown, model)},
+                self.charts.png({model.preset: model}),
+                state_figures(model) if model.steps else None,
+                events,
+            )
 
     def step(self) -> Frame:
+        """A month ahead, then its frame: what Step costs."""
         with self.lock:
             self.model.step()
         return self.frame()
@@ -80,12 +99,14 @@ class Run:
 
     def title(self) -> str:
         """Layer, scenario, seed and month: what a downloaded map says it shows."""
-        label = model_layer(self.model, self.layer).label
-        return f"{label} — {self.model.preset}, seed {self.model.seed}, {month_of(self.model)}"
+        model = self.model
+        label = model_layer(model, self.layer).label
+        return f"{label} — {model.label}, seed {model.seed}, {month_of(model)}"
 
     def file_stem(self) -> str:
         model = self.model
-        return f"mxstab_{model.preset}_seed{model.seed}_{month_of(model)}_{self.layer}".replace(
+        scenario = model.preset + (f"+{len(model.moved)}levers" if model.moved else "")
+        return f"mxstab_{scenario}_seed{model.seed}_{month_of(model)}_{self.layer}".replace(
             " ", "-"
         )
 
@@ -97,12 +118,16 @@ class Run:
         return buffer.getvalue()
 
     def table(self) -> pd.DataFrame:
-        """The national series so far, each row with its date, scenario and seed."""
+        """The national series so far, each row with its date, scenario, seed and the levers
+        moved off the preset."""
         with self.lock:
-            frame = self.model.national_table()
-            frame.insert(0, "date", [self.model.date(m) for m in range(len(frame))])
-        frame.insert(1, "scenario", self.model.preset)
-        frame.insert(2, "seed", self.model.seed)
+            model = self.model
+            frame = model.national_table()
+            frame.insert(0, "date", [model.date(m) for m in range(len(frame))])
+        frame.insert(1, "scenario", model.preset)
+        frame.insert(2, "seed", model.seed)
+        moved = "; ".join(f"{name}={value}" for name, value in model.moved.items())
+        frame.insert(3, "levers_moved", moved)
         return frame
 
 
@@ -121,30 +146,28 @@ class Comparison:
         first = self.models["left"]
         self.charts = LiveCharts(self.labels, first.policy_month, first.start)
         self.lock = threading.Lock()
-        self.set_layer(layer)
+        self.layer = layer
+        self.shown = self.layers()
+        self.live = {
+            side: LiveMap(
+                first.grid,
+                shown,
+                MAP_SIZE if side == "difference" else TWIN_SIZE,
+                self.models.get(side),
+            )
+            for side, shown in self.shown.items()
+        }
 
-    def layers(self) -> dict:
+    def layers(self) -> dict[str, Layer]:
+        """Each side's layer and, unless it has categories, the difference."""
         left, right = self.models["left"], self.models["right"]
         shown = {side: model_layer(model, self.layer) for side, model in self.models.items()}
         if not shown["left"].categorical:
             shown["difference"] = difference_layer(left, right, self.layer)
         return shown
 
-    def set_layer(self, layer: str) -> Frame:
-        with self.lock:
-            self.layer = layer
-            self.live = {
-                side: LiveMap(
-                    self.models["left"].grid,
-                    shown,
-                    TWIN_SIZE if side != "difference" else MAP_SIZE,
-                    self.models.get(side),
-                )
-                for side, shown in self.layers().items()
-            }
-        return self.frame()
-
     def frame(self) -> Frame:
+        """Draw both maps, the difference and the charts of this month."""
         with self.lock:
             self.shown = self.layers()
             maps = {
@@ -162,6 +185,7 @@ class Comparison:
         return self.frame()
 
     def hover(self, side: str, x: float, y: float) -> str | None:
+        """What is under the pointer on one side's map (or the difference's)."""
         model = self.models.get(side, self.models["left"])
         lon, lat = self.live[side].lon_lat(x, y)
         return hover_text(model.grid, self.shown[side], lon, lat, month_of(model))

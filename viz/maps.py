@@ -9,11 +9,13 @@ import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -26,6 +28,9 @@ from mxstab.model.world.presence import organisations_per_state
 from mxstab.model.world.states import state_table
 from mxstab.viz.canvas import Blit, shared
 from mxstab.viz.numbers import number
+
+if TYPE_CHECKING:
+    from mxstab.model.model import MxStabModel
 
 SEA_COLOUR = "#dce9f2"
 LAND_COLOUR = "#efeae2"
@@ -202,12 +207,13 @@ MODEL_LAYERS = {
 LARGEST_GROUPS = len(OKABE_ITO)
 
 
-def territory_layer(model) -> Layer:
+def territory_layer(model: MxStabModel) -> Layer:
     """Who holds each cell: the largest groups by cells held in a colour and a name each, every
     other group in one grey (150 groups in 150 colours cannot be told apart)."""
     owner = model.cartels.owner
     held = np.bincount(owner[owner >= 0], minlength=len(model.cartels.names))
     largest = [int(g) for g in np.argsort(-held, kind="stable")[:LARGEST_GROUPS] if held[g] > 0]
+    largest.sort(key=lambda g: model.cartels.names[g])  # by name: a new order redraws nothing
     rank = np.full(len(model.cartels.names), len(largest), dtype=float)
     rank[largest] = np.arange(len(largest))
     values = np.where(owner >= 0, rank[np.maximum(owner, 0)], np.nan)
@@ -217,7 +223,7 @@ def territory_layer(model) -> Layer:
     return Layer(values, "territory: the largest groups", cmap, norm, True, names=names)
 
 
-def model_layer(model, name: str) -> Layer:
+def model_layer(model: MxStabModel, name: str) -> Layer:
     """Layers of a running model, each on a fixed scale so months and runs compare; sequential
     colour maps whose lightness rises with the value, so they read without hue (tested)."""
     grid, places = model.grid, model.municipalities
@@ -262,7 +268,7 @@ def model_layer(model, name: str) -> Layer:
     raise ValueError(f"unknown layer {name!r} (allowed: {', '.join(MODEL_LAYERS)})")
 
 
-def difference_layer(left, right, name: str) -> Layer:
+def difference_layer(left: MxStabModel, right: MxStabModel, name: str) -> Layer:
     """`right` minus `left` on one layer, on a symmetric diverging scale (purple: less,
     orange: more; colour-blind-safe)."""
     first, second = model_layer(left, name), model_layer(right, name)
@@ -290,7 +296,9 @@ def hover_text(grid: Grid, layer: Layer, lon: float, lat: float, when: str) -> s
     return f"{state} · {layer.describe(layer.values[row, col])} · {when}"
 
 
-def model_map(model, layer_name: str, title: str, size: tuple[float, float] = (11, 6.4)) -> Figure:
+def model_map(
+    model: MxStabModel, layer_name: str, title: str, size: tuple[float, float] = (11, 6.4)
+) -> Figure:
     """A map of a model's current month with the ships at sea."""
     figure = draw_map(model.grid, model_layer(model, layer_name), title, size=size)
     draw_sea(figure.axes[0], model)
@@ -355,7 +363,7 @@ FATE_STYLE = {
 }
 
 
-def fleet_positions(model) -> dict[str, np.ndarray]:
+def fleet_positions(model: MxStabModel) -> dict[str, np.ndarray]:
     """(lon, lat) rows per force and per vessel fate: units at the centre of their patrol zone,
     this month's stopped vessels where they were stopped (small offsets keep several in one
     zone apart)."""
@@ -375,7 +383,7 @@ def fleet_positions(model) -> dict[str, np.ndarray]:
     return positions
 
 
-def draw_sea(ax, model) -> dict:
+def draw_sea(ax: Axes, model: MxStabModel) -> dict:
     """Naval units and stopped vessels as scatters (returned by kind), with the legend."""
     scatters = {}
     positions = fleet_positions(model)
@@ -398,14 +406,16 @@ def draw_sea(ax, model) -> dict:
 
 def map_key(grid: Grid, layer: Layer, size: tuple[float, float], fleet: bool) -> tuple:
     """Everything a live map's background depends on (two maps with one key share a figure)."""
-    cmap = layer.cmap if isinstance(layer.cmap, str) else layer.cmap.name
+    cmap = layer.cmap if isinstance(layer.cmap, str) else tuple(map(str, layer.cmap.colors))
     norm = (type(layer.norm).__name__, layer.norm.vmin, layer.norm.vmax)
-    return ("map", grid.resolution, size, layer.label, cmap, norm, layer.names, fleet)
+    return (grid.resolution, size, layer.label, cmap, norm, layer.categorical, layer.names, fleet)
 
 
-def live_map_figure(grid: Grid, layer: Layer, size: tuple[float, float], fleet) -> Blit:
+def live_map_figure(
+    grid: Grid, layer: Layer, size: tuple[float, float], fleet: MxStabModel | None
+) -> Blit:
     """The map without the layer's values: what moves is the layer, the outlines drawn over
-    it, and the ships."""
+    it and the ships (the legend stays in the background, where the sea keeps it clear)."""
     blank = dataclasses.replace(layer, values=np.full(grid.shape, np.nan))
     figure = draw_map(grid, blank, layer.label, label_states=False, size=size)
     ax = figure.axes[0]
@@ -421,16 +431,18 @@ class LiveMap:
     (`viz/canvas.py`); a categorical layer whose names change (the largest groups) gets the
     background of its names."""
 
-    def __init__(self, grid: Grid, layer: Layer, size: tuple[float, float], fleet=None) -> None:
+    def __init__(
+        self, grid: Grid, layer: Layer, size: tuple[float, float], fleet: MxStabModel | None = None
+    ) -> None:
         self.grid, self.size = grid, size
         self.blit = self.figure_for(layer, fleet)
 
-    def figure_for(self, layer: Layer, fleet) -> Blit:
+    def figure_for(self, layer: Layer, fleet: MxStabModel | None) -> Blit:
         key = map_key(self.grid, layer, self.size, fleet is not None)
         self.key = key
         return shared(key, lambda: live_map_figure(self.grid, layer, self.size, fleet))
 
-    def png(self, layer: Layer, fleet=None) -> bytes:
+    def png(self, layer: Layer, fleet: MxStabModel | None = None) -> bytes:
         """`layer` (with the ships of `fleet`, a model) as PNG bytes."""
         if map_key(self.grid, layer, self.size, fleet is not None) != self.key:
             self.blit = self.figure_for(layer, fleet)
@@ -452,7 +464,7 @@ class LiveMap:
         return tuple(ax.transData.inverted().transform((x * width, (1 - y) * height)))
 
 
-def save_model_map(model, layer_name: str, when: str, out: Path) -> Path:
+def save_model_map(model: MxStabModel, layer_name: str, when: str, out: Path) -> Path:
     """Render one layer of a model's current month, with the ships at sea, to a PNG."""
     title = f"{when} (seed {model.seed}) — {model_layer(model, layer_name).label}"
     return save_figure(model_map(model, layer_name, title), out)
