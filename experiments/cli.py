@@ -142,6 +142,8 @@ Cores = Annotated[int, typer.Option(help="cores per SLURM job")]
 Memory = Annotated[str, typer.Option(help="memory per SLURM job, e.g. 16GB")]
 Walltime = Annotated[str, typer.Option(help="SLURM walltime, [D-]HH:MM:SS")]
 Jobs = Annotated[int, typer.Option(help="SLURM jobs")]
+Workers = Annotated[int, typer.Option(min=1, max=1024, help="processes on this machine")]
+CORES = os.cpu_count() or 1
 
 
 def executor(dask: str | None, slurm: bool, dry_run: bool = False, **options: Any):
@@ -421,7 +423,7 @@ def compare(
         str, typer.Option(help="seeds of the adaptive scenario (default: ten times --seeds)")
     ] = "",
     months: Annotated[int, typer.Option(min=1, max=600, help="months from January 2024")] = 88,
-    workers: Annotated[int, typer.Option(min=1, max=256, help="processes")] = 2,
+    workers: Workers = 2,
     overrides: Annotated[
         list[str] | None, typer.Option("--set", help="override a parameter: name=value")
     ] = None,
@@ -532,7 +534,6 @@ def app_command(
     """Serve the interactive app (needs the `viz` extra) at http://HOST:PORT."""
     import importlib.util
     import ipaddress
-    import os
     import socket
 
     if importlib.util.find_spec("solara") is None:
@@ -594,7 +595,7 @@ def validate(
             "(rolling origins inside the training window) or all"
         ),
     ] = ValidationPart.all,
-    workers: Annotated[int, typer.Option(min=1, max=256, help="processes")] = 2,
+    workers: Workers = 2,
     posterior: Posterior = False,
     unrecorded_share: Annotated[
         float,
@@ -666,9 +667,7 @@ def sweep(
     overrides: Annotated[
         list[str] | None, typer.Option("--set", help="override a parameter: name=value")
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, max=1024, help="processes (default: cores)")] = (
-        os.cpu_count() or 1
-    ),
+    workers: Workers = CORES,
     max_runs: MaxRuns = None,
     dask: Dask = None,
     slurm: SlurmFlag = False,
@@ -754,7 +753,7 @@ def sensitivity(
             help="folder (the sweep and the results)",
         ),
     ],
-    workers: Annotated[int, typer.Option(min=1, max=1024, help="processes")] = os.cpu_count() or 1,
+    workers: Workers = CORES,
 ) -> None:
     """Morris (μ*, σ) or Sobol (S1, ST) indices of the spec's outputs, with a plot."""
     from mxstab.experiments import sweep as sweeps
@@ -820,7 +819,7 @@ def robustness(
     ] = 200,
     seeds: Annotated[str, typer.Option(help="seeds per point: a count N or a range A-B")] = "2",
     months: Annotated[int, typer.Option(min=1, max=600, help="months from January 2024")] = 87,
-    workers: Annotated[int, typer.Option(min=1, max=1024, help="processes")] = 2,
+    workers: Workers = 2,
     dask: Dask = None,
     slurm: SlurmFlag = False,
     queue: Queue = "normal",
@@ -1028,7 +1027,7 @@ def calibrate(
         int, typer.Option(min=2, max=10_000, help="the violence fit's optimisation trials")
     ] = 40,
     seeds: Annotated[str, typer.Option(help="the violence fit's seeds per backtest")] = "4",
-    workers: Annotated[int, typer.Option(min=1, max=256, help="processes")] = 2,
+    workers: Workers = 2,
     dask: Dask = None,
 ) -> None:
     """Fit the calibrated parameters to their published targets (calibration.toml), the violence

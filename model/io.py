@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
+
 PARTIAL = ".partial"
 """The suffix of a file or folder still being written: never a result."""
 UMASK = os.umask(0o022)
@@ -38,16 +40,23 @@ OLD = ".old" + PARTIAL
 
 @contextmanager
 def staged_folder(out: Path) -> Iterator[Path]:
-    """Build a whole output folder aside (`.<name>.<random>.incomplete.partial`, one per
+    """Build a whole output folder aside (`.<name>.<pid>.<random>.incomplete.partial`, one per
     writer) and swap it in only when done: a crash or a kill leaves the old folder untouched
-    beside an explicitly incomplete one, never a mix. A kill between the swap's two renames
-    leaves the old folder as `.<name>.<random>.old.partial`, put back on the next entry."""
+    beside an explicitly incomplete one, never a mix, removed by the next writer once its
+    process is gone. A kill between the swap's two renames leaves the old folder as
+    `.<name>.<random>.old.partial`, put back on the next entry."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     left = sorted(out.parent.glob(f".{out.name}.*{OLD}"), key=os.path.getmtime)
     if left and not out.exists():
         os.replace(left[-1], out)  # the newest old folder a kill left mid-swap
-    building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=INCOMPLETE, dir=out.parent))
+    for stale in out.parent.glob(f".{out.name}.*{INCOMPLETE}"):
+        writer = stale.name.removeprefix(f".{out.name}.").split(".")[0]
+        if writer.isdigit() and not psutil.pid_exists(int(writer)):
+            shutil.rmtree(stale, ignore_errors=True)  # its writer was killed: it stays unfinished
+    building = Path(
+        tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.", suffix=INCOMPLETE, dir=out.parent)
+    )
     building.chmod(0o777 & ~UMASK)
     yield building
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=OLD, dir=out.parent))

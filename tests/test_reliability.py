@@ -144,6 +144,13 @@ def test_a_killed_write_leaves_the_old_result_or_a_marked_incomplete_one(tmp_pat
         raise RuntimeError("killed")
     assert (out / "manifest.json").read_text() == "old"
     assert [p.name.endswith(".incomplete.partial") for p in tmp_path.glob(".result.*")] == [True]
+    killed = subprocess.Popen(["true"])
+    killed.wait()  # a writer that is gone
+    (tmp_path / f".result.{killed.pid}.x1y2.incomplete.partial").mkdir()
+    with staged_folder(out):
+        pass
+    left = [p.name.split(".")[2] for p in tmp_path.glob(".result.*.incomplete.partial")]
+    assert left == [str(os.getpid())]  # this process's is kept: it might still be writing
     first, second = staged_folder(out), staged_folder(out)  # two writers at once
     one, two = first.__enter__(), second.__enter__()
     assert one != two
