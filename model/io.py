@@ -4,7 +4,9 @@ folder never mixes an old result with a new one."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,22 +42,28 @@ OLD = ".old" + PARTIAL
 
 @contextmanager
 def staged_folder(out: Path) -> Iterator[Path]:
-    """Build a whole output folder aside (`.<name>.<pid>.<random>.incomplete.partial`, one per
-    writer) and swap it in only when done: a crash or a kill leaves the old folder untouched
-    beside an explicitly incomplete one, never a mix, removed by the next writer once its
-    process is gone. A kill between the swap's two renames leaves the old folder as
-    `.<name>.<random>.old.partial`, put back on the next entry."""
+    """Build a whole output folder aside (`.<name>.<host>-<pid>.<random>.incomplete.partial`,
+    one per writer) and swap it in only when done: a crash or a kill leaves the old folder
+    untouched beside an explicitly incomplete one, never a mix, removed by the next writer on
+    the same host once its process is gone. A kill between the swap's two renames leaves the
+    old folder as `.<name>.<random>.old.partial`, put back on the next entry."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    left = sorted(out.parent.glob(f".{out.name}.*{OLD}"), key=os.path.getmtime)
+    mine = re.escape(f".{out.name}.")  # not a sibling's such as `run.2025`
+    old_shape = re.compile(mine + r"[^.]+" + re.escape(OLD))
+    left = [p for p in out.parent.iterdir() if old_shape.fullmatch(p.name)]
     if left and not out.exists():
-        os.replace(left[-1], out)  # the newest old folder a kill left mid-swap
-    for stale in out.parent.glob(f".{out.name}.*{INCOMPLETE}"):
-        writer = stale.name.removeprefix(f".{out.name}.").split(".")[0]
-        if writer.isdigit() and not psutil.pid_exists(int(writer)):
+        os.replace(max(left, key=os.path.getmtime), out)  # the newest a kill left mid-swap
+    host = f"{re.sub(r'[^A-Za-z0-9]', '-', socket.gethostname())}-"
+    built_here = re.compile(mine + re.escape(host) + r"([0-9]{1,9})\.[^.]+" + re.escape(INCOMPLETE))
+    for stale in out.parent.iterdir():
+        writer = built_here.fullmatch(stale.name)
+        if writer and not psutil.pid_exists(int(writer[1])):
             shutil.rmtree(stale, ignore_errors=True)  # its writer was killed: it stays unfinished
     building = Path(
-        tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.", suffix=INCOMPLETE, dir=out.parent)
+        tempfile.mkdtemp(
+            prefix=f".{out.name}.{host}{os.getpid()}.", suffix=INCOMPLETE, dir=out.parent
+        )
     )
     building.chmod(0o777 & ~UMASK)
     yield building

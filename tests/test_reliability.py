@@ -146,11 +146,16 @@ def test_a_killed_write_leaves_the_old_result_or_a_marked_incomplete_one(tmp_pat
     assert [p.name.endswith(".incomplete.partial") for p in tmp_path.glob(".result.*")] == [True]
     killed = subprocess.Popen(["true"])
     killed.wait()  # a writer that is gone
-    (tmp_path / f".result.{killed.pid}.x1y2.incomplete.partial").mkdir()
+    (here,) = [p.name for p in tmp_path.glob(".result.*.incomplete.partial")]
+    assert here.split(".")[2].endswith(f"-{os.getpid()}")
+    gone = here.replace(f"-{os.getpid()}.", f"-{killed.pid}.")
+    sibling = f".result.2024.{here.split('.')[2]}.x1.incomplete.partial"  # `result.2024`'s
+    for name in (gone, sibling):
+        (tmp_path / name).mkdir()
     with staged_folder(out):
         pass
-    left = [p.name.split(".")[2] for p in tmp_path.glob(".result.*.incomplete.partial")]
-    assert left == [str(os.getpid())]  # this process's is kept: it might still be writing
+    left = {p.name for p in tmp_path.glob(".result.*.incomplete.partial")}
+    assert left == {here, sibling}  # this process's might still be writing; not ours to judge
     first, second = staged_folder(out), staged_folder(out)  # two writers at once
     one, two = first.__enter__(), second.__enter__()
     assert one != two

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -79,7 +80,12 @@ def use_player(playing: solara.Reactive[bool], step: Callable[[], None]) -> None
         def loop() -> None:
             while not stop.is_set():
                 started = time.perf_counter()
-                step()
+                try:
+                    step()
+                except Exception:  # shown on the page as stopped play, and logged
+                    logging.getLogger(__name__).exception("play stopped: a step failed")
+                    playing.set(False)
+                    return
                 stop.wait(max(0.0, PLAY_INTERVAL_S - (time.perf_counter() - started)))
 
         threading.Thread(target=loop, name=PLAYER, daemon=True).start()
@@ -287,7 +293,8 @@ def CompareTab(choice: Choice, layer: str) -> None:
         )
     moved = [lever_text(name, value) for name, value in choice.overrides().items()]
     solara.Markdown(
-        "Both run with the sidebar's seed and resolution; its moved levers apply to both: "
+        "Both run with the sidebar's seed and resolution, and its moved levers unless a "
+        "warning below says otherwise: "
         + ("; ".join(moved) or "none")
         + f". Layer: {MODEL_LAYERS[layer]} (chosen in the Run tab)."
     )
@@ -341,8 +348,9 @@ def Page() -> None:
         replace_view(view, lock, Run(choice.value, view.value[0].layer))
 
     def show(layer: str) -> None:
-        run.show(layer)
-        replace_view(view, lock, run)
+        held = view.value[0]
+        held.show(layer)
+        replace_view(view, lock, held)
 
     use_player(playing, lambda: advance(view, lock))
     solara.Title(TITLE)

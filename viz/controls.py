@@ -9,6 +9,7 @@ build; a lever left at the preset's value adds nothing, a moved one overrides th
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
@@ -16,10 +17,11 @@ from typing import Any
 from mxstab.model.config import LEVERS, Config, ConfigError, field_table
 from mxstab.model.model import MxStabModel
 from mxstab.model.scenarios import load_scenario, scenario_names, value_of
+from mxstab.model.world.states import state_table
 from mxstab.viz.numbers import number
 
 SEED_RANGE = (0, 2**32 - 1)
-PLACE_UNITS = ("level", "INEGI code")  # a position on a scale: "level 3", not "3 level"
+PLACE_UNITS = ("level",)  # a position on a scale: "level 3", not "3 level"
 RESOLUTIONS = ("0.25", "0.1")
 SECTIONS = {"policy": "Policy", "navy": "Navies at sea", "us": "United States", "mx": "Mexico"}
 WORDS = {  # words a raw field name abbreviates
@@ -58,6 +60,8 @@ def shown(value: Any, unit: str) -> str:
     """A lever's value with its unit, as a slider's label shows it."""
     if isinstance(value, bool):
         return "on" if value else "off"
+    if unit == "INEGI code":  # a state: its name
+        return state_table().loc[int(value), "name"] if value else "none"
     text = number(value) if isinstance(value, int | float) else str(value)
     if unit in ("", "YYYY-MM"):
         return text
@@ -81,8 +85,11 @@ def choices(dotted: str) -> list[str]:
     """The values a text lever allows, read from its field's pattern `^(a|b|c)$`."""
     section, _, name = dotted.partition(".")
     field = Config.model_fields[section].annotation.model_fields[name]
-    pattern = next(m.pattern for m in field.metadata if getattr(m, "pattern", None))
-    return pattern.strip("^$()").split("|")
+    patterns = [m.pattern for m in field.metadata if getattr(m, "pattern", None)]
+    found = re.fullmatch(r"\^\(([\w|]+)\)\$", patterns[0]) if patterns else None
+    if found is None:
+        raise ValueError(f"{dotted}: no pattern ^(a|b|...)$ lists its values")
+    return found[1].split("|")
 
 
 @cache
@@ -182,7 +189,8 @@ class AppModel(MxStabModel):
         self.moved = moved
         self.input_problems = problems
         # the choice this model runs: bad input replaced by what runs instead
-        self.ran = Choice(preset, str(seed), resolution, {**preset_values(preset), **moved})
+        typed = choice.seed if problem is None else str(seed)  # as typed, when it is valid
+        self.ran = Choice(preset, typed, resolution, {**preset_values(preset), **moved})
 
     @property
     def label(self) -> str:
