@@ -23,15 +23,16 @@ from mxstab.model.io import write_atomic
 from mxstab.model.world.calendar import DEFAULT_START, month_label, month_number
 from mxstab.model.world.grid import load_grid, load_outlines
 from mxstab.model.world.population import population_of_year
-from mxstab.model.world.victims import victims_record
+from mxstab.model.world.victims import TEST_END, TEST_START, victims_record
+from mxstab.viz.maps import DIVERGING, OKABE_ITO, RATE_RANGE
 from mxstab.viz.numbers import estimate, number
 
-RECORD, BASELINE, SCENARIO, EFFECT = "#000000", "#999999", "#0072B2", "#D55E00"
+RECORD, BASELINE, SCENARIO, EFFECT = "#000000", "#999999", OKABE_ITO[4], OKABE_ITO[5]
 SERIES_COLOURS = (RECORD, BASELINE, SCENARIO, EFFECT)
-"""Okabe & Ito's colour-blind-safe colours, one meaning each across the figures: the record,
-the baseline, a scenario, an effect (a change the seeds' noise cannot explain; 'no change' is
-drawn hollow in the baseline's grey). Every pair stays apart under deuteranopia (tested)."""
-DIVERGING = "PuOr_r"  # colour-blind-safe: purple less, orange more
+"""Colour-blind-safe colours (black, grey, Okabe & Ito's blue and vermillion), one meaning each
+across the figures: the record, the baseline, a scenario, an effect (a change the seeds' noise
+cannot explain; 'no change' is drawn hollow in the baseline's grey). Every pair stays apart
+under deuteranopia (tested)."""
 EFFECT_OUTCOMES = (
     "homicide_rate",
     "cartel_members",
@@ -40,7 +41,7 @@ EFFECT_OUTCOMES = (
     "displaced",
     "relations_index",
 )
-RECORD_MONTHS = ("2024-01", "2025-06")  # SESNSP's monthly record the product ships
+RECORD_MONTHS = (TEST_START, TEST_END)  # SESNSP's monthly record after the training window
 
 
 def png(figure: Figure) -> str:
@@ -203,7 +204,7 @@ def difference_maps(rasters: dict[str, np.ndarray], resolution: float) -> Figure
         f"{label} − baseline": raster for label, raster in others.items()
     }
     scales = {
-        True: ("Greys", mcolors.Normalize(0, 120), "baseline, per 100k per year"),
+        True: ("Greys", mcolors.Normalize(*RATE_RANGE), "baseline, per 100k per year"),
         False: (DIVERGING, mcolors.Normalize(-reach, reach), "change, per 100k per year"),
     }
     images, axes = {}, {True: [], False: []}

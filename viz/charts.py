@@ -12,6 +12,7 @@ from matplotlib.ticker import FuncFormatter
 from mxstab.model.model import MxStabModel
 from mxstab.model.world.calendar import month_label, month_number
 from mxstab.viz.canvas import Blit, shared
+from mxstab.viz.maps import OKABE_ITO
 from mxstab.viz.numbers import number
 
 CHARTS = (  # column, title, starting y range
@@ -29,7 +30,7 @@ CHARTS = (  # column, title, starting y range
 MONTHS_SHOWN = 88  # to April 2031, 60 months past the default policy start
 DPI = 100
 TICK_PT = 9  # 12.5 px at DPI: the app shows the image at its own size, readable at 1440 px
-LINE_COLOURS = ("#0072B2", "#D55E00")  # Okabe & Ito: apart under colour-blindness
+LINE_COLOURS = (OKABE_ITO[4], OKABE_ITO[5])  # blue and vermillion: apart under colour-blindness
 
 
 def charts_figure(

@@ -17,12 +17,13 @@ from typing import Any
 from mxstab.model.config import LEVERS, Config, ConfigError, field_table
 from mxstab.model.model import MxStabModel
 from mxstab.model.scenarios import load_scenario, scenario_names, value_of
+from mxstab.model.world.grid import RESOLUTIONS as GRID_RESOLUTIONS
 from mxstab.model.world.states import state_table
 from mxstab.viz.numbers import number
 
 SEED_RANGE = (0, 2**32 - 1)
 PLACE_UNITS = ("level",)  # a position on a scale: "level 3", not "3 level"
-RESOLUTIONS = ("0.25", "0.1")
+RESOLUTIONS = tuple(str(r) for r in GRID_RESOLUTIONS)
 SECTIONS = {"policy": "Policy", "navy": "Navies at sea", "us": "United States", "mx": "Mexico"}
 WORDS = {  # words a raw field name abbreviates
     "usmca": "USMCA",
@@ -122,7 +123,7 @@ class Choice:
 
     def overrides(self) -> dict[str, Any]:
         """The levers moved away from the preset's values."""
-        plain = preset_values(self.preset) if self.preset in scenario_names() else {}
+        plain = plain_values(self.preset) if self.preset in scenario_names() else {}
         return {k: v for k, v in self.levers.items() if plain.get(k, v) != v}
 
     def changes_from(self, applied: Choice) -> list[str]:
@@ -170,8 +171,9 @@ class AppModel(MxStabModel):
             problems.append(problem)
         resolution = choice.resolution
         if resolution not in RESOLUTIONS:
-            problems.append(f"resolution: expected 0.25 or 0.1, got {resolution!r}; using 0.25")
-            resolution = "0.25"
+            allowed = " or ".join(RESOLUTIONS)
+            problems.append(f"resolution: expected {allowed}, got {resolution!r}; using 0.25")
+            resolution = RESOLUTIONS[0]
         preset = choice.preset
         if preset not in scenario_names():
             problems.append(f"preset: unknown {preset!r}; running the baseline")

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mxstab.model.observation import state_figures
 from mxstab.viz.charts import LiveCharts
 from mxstab.viz.controls import AppModel, Choice
 from mxstab.viz.maps import (
@@ -46,7 +45,8 @@ def month_of(model: AppModel) -> str:
 @dataclass(frozen=True)
 class Frame:
     """What the page shows after a step, drawn under the run's lock: the month, each map and the
-    charts as PNG bytes, the state figures (`observation.state_figures`) and the event log."""
+    charts as PNG bytes, the state figures the model recorded (`observation.state_figures`)
+    and the event log."""
 
     month: str
     maps: dict[str, bytes]
@@ -82,7 +82,7 @@ class Run:
                 when(model),
                 {"map": self.live_map.png(self.shown, model)},
                 self.charts.png({model.preset: model}),
-                state_figures(model) if model.steps else None,
+                model.state_months[-1] if model.steps else None,
                 events,
             )
 
@@ -160,10 +160,9 @@ class Comparison:
 
     def layers(self) -> dict[str, Layer]:
         """Each side's layer and, unless it has categories, the difference."""
-        left, right = self.models["left"], self.models["right"]
         shown = {side: model_layer(model, self.layer) for side, model in self.models.items()}
         if not shown["left"].categorical:
-            shown["difference"] = difference_layer(left, right, self.layer)
+            shown["difference"] = difference_layer(shown["left"], shown["right"])
         return shown
 
     def frame(self) -> Frame:

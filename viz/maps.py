@@ -44,6 +44,8 @@ POINT_STYLE = {
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 """Okabe & Ito's colour-blind-safe colours (black left out: it is the outlines' colour)."""
 OTHER_GROUPS = "#b8b8b8"
+DIVERGING = "PuOr_r"  # colour-blind-safe: purple less, orange more
+RATE_RANGE = (0, 120)  # homicides per 100k per year: one scale for runs and the record
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ def label_state_centres(ax, grid: Grid) -> None:
 def rate_layer(values: np.ndarray, label: str) -> Layer:
     """Homicides per 100k per year on one fixed scale, so maps of runs and data compare."""
     unit = "homicides per 100k per year"
-    return Layer(values, label, "Reds", mcolors.Normalize(0, 120), unit=unit)
+    return Layer(values, label, "Reds", mcolors.Normalize(*RATE_RANGE), unit=unit)
 
 
 MODEL_LAYERS = {
@@ -268,17 +270,15 @@ def model_layer(model: MxStabModel, name: str) -> Layer:
     raise ValueError(f"unknown layer {name!r} (allowed: {', '.join(MODEL_LAYERS)})")
 
 
-def difference_layer(left: MxStabModel, right: MxStabModel, name: str) -> Layer:
-    """`right` minus `left` on one layer, on a symmetric diverging scale (purple: less,
-    orange: more; colour-blind-safe)."""
-    first, second = model_layer(left, name), model_layer(right, name)
+def difference_layer(first: Layer, second: Layer) -> Layer:
+    """`second` minus `first` (one layer of two models), on a symmetric diverging scale."""
     if first.categorical:
-        raise ValueError(f"layer {name!r} has categories: no difference to draw")
+        raise ValueError(f"layer {first.label!r} has categories: no difference to draw")
     span = (first.norm.vmax - first.norm.vmin) / 4  # fixed, so the months compare
     return Layer(
         second.values - first.values,
         f"{first.label.split(' (')[0]}: right minus left",
-        "PuOr_r",
+        DIVERGING,
         mcolors.Normalize(-span, span),
         unit=f"{first.unit}, right minus left",
         signed=True,
